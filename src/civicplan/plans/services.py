@@ -1,0 +1,228 @@
+"""Every write to plans: `do_<verb>_<noun>(..., actor)` — permission, one transaction, AuditEvent, history."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from civicplan.agencies.models import City
+from civicplan.audit.models import Action
+from civicplan.audit.services import record
+from civicplan.editing import ValidationError, apply_changes, check_version, lock, snapshot
+from civicplan.permissions import require
+from civicplan.plans.models import (
+    CYCLE_TRANSITIONS,
+    AgencyPlan,
+    ChapterStatus,
+    CycleStatus,
+    Goal,
+    Indicator,
+    IndicatorOwner,
+    OwnerRole,
+    PlanCycle,
+    Target,
+)
+from civicplan.targets.values import parse_value
+
+CHAPTER_FIELDS = ("mission", "vision", "priorities")
+GOAL_FIELDS = ("label", "code", "name", "perspective", "description")
+INDICATOR_FIELDS = (
+    "label", "code", "name", "eval_system", "eval_method", "standard", "unit", "direction", "weight", "wccd",
+)
+TARGET_FIELDS = ("raw", "note", "cumulative")
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for this change (修改理由).")})
+    return reason
+
+
+def _audit_chapter(action, obj, chapter, *, actor, old=None, new=None, reason=""):
+    return record(action, actor=actor, obj=obj, city=chapter.cycle.city, agency=chapter.agency,
+                  old=old, new=new, reason=reason)
+
+
+# --- Plan cycles --------------------------------------------------------------------------------
+
+@transaction.atomic
+def do_create_cycle(city: City, *, kind: str, start_year: int, end_year: int, title: str = "",
+                    rolled_forward_from: PlanCycle | None = None, actor) -> PlanCycle:
+    require(actor, "plans.add_cycle", city)
+    cycle = PlanCycle(city=city, kind=kind, start_year=start_year, end_year=end_year, title=title,
+                      rolled_forward_from=rolled_forward_from)
+    cycle.full_clean()
+    cycle._history_user = actor
+    cycle.save()
+    record(Action.CYCLE_CREATED, actor=actor, obj=cycle, city=city,
+           new=snapshot(cycle, ("kind", "start_year", "end_year", "title", "status")))
+    return cycle
+
+
+@transaction.atomic
+def do_change_cycle_status(cycle: PlanCycle, *, status: str, expected_version: int, reason: str = "",
+                           actor) -> PlanCycle:
+    cycle = lock(PlanCycle, cycle.pk)
+    require(actor, "plans.change_cycle", cycle)
+    if status not in CYCLE_TRANSITIONS.get(cycle.status, set()):
+        raise ValidationError({"status": _("A cycle cannot go from “%(old)s” to “%(new)s”.")
+                               % {"old": cycle.get_status_display(), "new": status}})
+    if status == CycleStatus.APPROVED:
+        pending = [str(c) for c in cycle.chapters.exclude(status=ChapterStatus.APPROVED).select_related("agency")]
+        if pending:
+            raise ValidationError({"status": _("These chapters are not approved yet: %(list)s")
+                                   % {"list": "、".join(pending)}})
+    old, new = apply_changes(cycle, {"status": status}, actor=actor, reason=reason,
+                             expected_version=expected_version, editable_fields=("status",))
+    record(Action.CYCLE_STATUS_CHANGED, actor=actor, obj=cycle, city=cycle.city, old=old, new=new, reason=reason)
+    return cycle
+
+
+# --- Chapters -----------------------------------------------------------------------------------
+
+@transaction.atomic
+def do_update_chapter(chapter: AgencyPlan, *, changes: dict, expected_version: int, reason: str,
+                      actor) -> AgencyPlan:
+    chapter = lock(AgencyPlan, chapter.pk)
+    require(actor, "plans.change_chapter", chapter)
+    reason = _require_reason(reason)
+    old, new = apply_changes(chapter, changes, actor=actor, reason=reason, expected_version=expected_version,
+                             editable_fields=CHAPTER_FIELDS)
+    if old or new:
+        _audit_chapter(Action.CHAPTER_CHANGED, chapter, chapter, actor=actor, old=old, new=new, reason=reason)
+    return chapter
+
+
+def _move_chapter(chapter, *, to: str, permission: str, action, expected_version, reason, actor,
+                  extra: dict | None = None):
+    chapter = lock(AgencyPlan, chapter.pk)
+    require(actor, permission, chapter)
+    changes = {"status": to, **(extra or {})}
+    old, new = apply_changes(chapter, changes, actor=actor, reason=reason, expected_version=expected_version,
+                             editable_fields=("status", "return_reason"))
+    _audit_chapter(action, chapter, chapter, actor=actor, old=old, new=new, reason=reason)
+    return chapter
+
+
+@transaction.atomic
+def do_submit_chapter(chapter: AgencyPlan, *, expected_version: int, reason: str = "", actor) -> AgencyPlan:
+    """The agency head (單位主管) sends the chapter to the 研考 unit for review."""
+    return _move_chapter(chapter, to=ChapterStatus.SUBMITTED, permission="plans.submit_chapter",
+                         action=Action.CHAPTER_SUBMITTED, expected_version=expected_version, reason=reason,
+                         actor=actor, extra={"return_reason": ""})
+
+
+@transaction.atomic
+def do_return_chapter(chapter: AgencyPlan, *, expected_version: int, reason: str, actor) -> AgencyPlan:
+    """A reviewer returns the chapter for revision, saying why (退回)."""
+    reason = _require_reason(reason)
+    return _move_chapter(chapter, to=ChapterStatus.RETURNED, permission="plans.review_chapter",
+                         action=Action.CHAPTER_RETURNED, expected_version=expected_version, reason=reason,
+                         actor=actor, extra={"return_reason": reason})
+
+
+@transaction.atomic
+def do_approve_chapter(chapter: AgencyPlan, *, expected_version: int, reason: str = "", actor) -> AgencyPlan:
+    return _move_chapter(chapter, to=ChapterStatus.APPROVED, permission="plans.review_chapter",
+                         action=Action.CHAPTER_APPROVED, expected_version=expected_version, reason=reason,
+                         actor=actor)
+
+
+# --- Goals, indicators, targets -----------------------------------------------------------------
+
+@transaction.atomic
+def do_update_goal(goal: Goal, *, changes: dict, expected_version: int, reason: str, actor) -> Goal:
+    goal = lock(Goal, goal.pk)
+    require(actor, "plans.change_goal", goal)
+    reason = _require_reason(reason)
+    old, new = apply_changes(goal, changes, actor=actor, reason=reason, expected_version=expected_version,
+                             editable_fields=GOAL_FIELDS)
+    if old or new:
+        _audit_chapter(Action.GOAL_CHANGED, goal, goal.chapter, actor=actor, old=old, new=new, reason=reason)
+    return goal
+
+
+@transaction.atomic
+def do_update_indicator(indicator: Indicator, *, changes: dict, expected_version: int, reason: str,
+                        actor) -> Indicator:
+    indicator = lock(Indicator, indicator.pk)
+    require(actor, "plans.change_indicator", indicator)
+    reason = _require_reason(reason)
+    old, new = apply_changes(indicator, changes, actor=actor, reason=reason, expected_version=expected_version,
+                             editable_fields=INDICATOR_FIELDS)
+    if old or new:
+        _audit_chapter(Action.INDICATOR_CHANGED, indicator, indicator.chapter, actor=actor, old=old, new=new,
+                       reason=reason)
+    return indicator
+
+
+@transaction.atomic
+def do_create_indicator(goal: Goal, *, fields: dict, reason: str, actor) -> Indicator:
+    """Add a KPI to a goal, owned by the chapter's agency, with an empty target for every year."""
+    goal = lock(Goal, goal.pk)
+    require(actor, "plans.add_indicator", goal)
+    reason = _require_reason(reason)
+    unknown = set(fields) - set(INDICATOR_FIELDS)
+    if unknown:
+        raise ValidationError({f: _("This field cannot be set here.") for f in sorted(unknown)})
+    last = goal.indicators.order_by("-order").values_list("order", flat=True).first() or 0
+    indicator = Indicator(goal=goal, order=last + 1, **fields)
+    if not indicator.label:
+        indicator.label = str(last + 1)
+    indicator.full_clean()
+    indicator._history_user = actor
+    indicator._change_reason = reason
+    indicator.save()
+    if goal.chapter.agency_id:
+        IndicatorOwner.objects.create(indicator=indicator, agency=goal.chapter.agency, role=OwnerRole.LEAD)
+    for year in goal.chapter.cycle.years:
+        target = Target(indicator=indicator, year=year)
+        target._history_user = actor
+        target._change_reason = reason
+        target.save()
+    _audit_chapter(Action.INDICATOR_CREATED, indicator, goal.chapter, actor=actor,
+                   new=snapshot(indicator, ("name", *fields)), reason=reason)
+    return indicator
+
+
+@transaction.atomic
+def do_delete_indicator(indicator: Indicator, *, expected_version: int, reason: str, actor) -> None:
+    indicator = lock(Indicator, indicator.pk)
+    require(actor, "plans.delete_indicator", indicator)
+    reason = _require_reason(reason)
+    check_version(indicator, expected_version)
+    chapter = indicator.chapter
+    old = snapshot(indicator, ("name", *INDICATOR_FIELDS))
+    old["targets"] = {t.year: t.raw for t in indicator.targets.all()}
+    _audit_chapter(Action.INDICATOR_DELETED, indicator, chapter, actor=actor, old=old, reason=reason)
+    for target in indicator.targets.all():
+        target._history_user = actor
+        target._change_reason = reason
+        target.delete()
+    indicator._history_user = actor
+    indicator._change_reason = reason
+    indicator.delete()
+
+
+def parsed_fields(raw: str) -> dict:
+    parsed = parse_value(raw)
+    return {"value": parsed.number, "unit": parsed.unit, "comparator": parsed.comparator, "kind": parsed.kind}
+
+
+@transaction.atomic
+def do_update_target(target: Target, *, changes: dict, expected_version: int, reason: str, actor) -> Target:
+    """Change a year's target. The raw text is kept as typed; its parsed value is derived from it."""
+    target = lock(Target, target.pk)
+    require(actor, "plans.change_target", target)
+    reason = _require_reason(reason)
+    if "raw" in changes:
+        changes = {**changes, "raw": (changes["raw"] or "").strip()}
+        derived = parsed_fields(changes["raw"])
+    else:
+        derived = {}
+    old, new = apply_changes(target, {**changes, **derived}, actor=actor, reason=reason,
+                             expected_version=expected_version,
+                             editable_fields=(*TARGET_FIELDS, "value", "unit", "comparator", "kind"))
+    if old or new:
+        _audit_chapter(Action.TARGET_CHANGED, target, target.indicator.chapter, actor=actor, old=old, new=new,
+                       reason=reason)
+    return target

@@ -1,0 +1,1 @@
+"""Target and actual values: parsing (pure Python, no Django). The tracking issue extends this module."""
