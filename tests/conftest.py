@@ -40,3 +40,14 @@ def client_for(client):
         return c
 
     return make
+
+
+@pytest.fixture(scope="session")
+def seeds_dir():
+    """../shared/seeds beside the checkout: the real plan documents (input data, never copied here)."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+    if not path.is_dir():
+        pytest.skip(f"the seed documents are not at {path} (../shared/seeds beside the checkout)")
+    return path

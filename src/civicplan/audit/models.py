@@ -29,7 +29,7 @@ class Action(models.TextChoices):
     INDICATOR_DELETED = "indicator.deleted", _("Indicator deleted")
     TARGET_CREATED = "target.created", _("Target created")
     TARGET_CHANGED = "target.changed", _("Target changed")
-    SAMPLE_LOADED = "sample.loaded", _("Sample plan loaded")
+    PLAN_LOADED = "plan.loaded", _("Plan loaded from a plan document")
 
 
 class AuditEvent(models.Model):

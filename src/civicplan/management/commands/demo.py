@@ -1,0 +1,70 @@
+"""`civicplan demo`: load the sample plan and the demo accounts (idempotent), print the logins,
+and with --serve ADDR run the web server. `make demo` calls it after `civicplan migrate`."""
+
+import json
+from importlib import resources
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from civicplan.agencies.models import Agency, City, Membership
+from civicplan.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from civicplan.plans.loading import do_load_plan
+from civicplan.plans.models import PlanCycle
+
+SAMPLE = "sample_keelung_109_112.json"
+
+
+class Command(BaseCommand):
+    help = "Load the demo data and accounts (idempotent), print the logins; --serve ADDR to serve."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--serve", metavar="ADDR", help="serve on ADDR (e.g. 127.0.0.1:8000) afterwards")
+
+    def handle(self, *args, serve=None, **options):
+        operator = self._operator()
+        document = json.loads(resources.files("civicplan.demo").joinpath(SAMPLE).read_text(encoding="utf-8"))
+        period = document["period"]
+        loaded = PlanCycle.objects.filter(
+            city__name=document["city"], kind=document["kind"], start_year=period["start"], end_year=period["end"]
+        ).first()
+        if loaded is None:
+            loaded = do_load_plan(document, actor=operator, reason="demo sample data")
+            self.stdout.write(f"Loaded the sample plan: {loaded} ({loaded.chapters.count()} chapters)")
+        else:
+            self.stdout.write(f"The sample plan is already loaded: {loaded}")
+        self._accounts(City.objects.get(name=document["city"]))
+        self.stdout.write("")
+        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        for account in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {account.username:<12} {account.description}")
+        if serve:
+            self.stdout.write(f"\nServing on http://{serve}/  (Ctrl-C to stop)")
+            call_command("runserver", serve, use_reloader=False)
+
+    @transaction.atomic
+    def _operator(self):
+        """The system operator account that sets up the city; it logs in only to the Django admin."""
+        User = get_user_model()
+        user, created = User.objects.get_or_create(username="operator", defaults={"is_staff": True,
+                                                                                  "is_superuser": True})
+        if created:
+            user.set_unusable_password()
+            user.save()
+        return user
+
+    @transaction.atomic
+    def _accounts(self, city):
+        User = get_user_model()
+        for account in DEMO_ACCOUNTS:
+            user, created = User.objects.get_or_create(username=account.username)
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.is_staff = user.is_superuser = account.role == "admin"
+                user.save()
+            agency = Agency.resolve(city, account.agency) if account.agency else None
+            if account.agency and agency is None:
+                agency = Agency.objects.create(city=city, name=account.agency, order=city.agencies.count() + 1)
+            Membership.objects.get_or_create(user=user, city=city, agency=agency, role=account.role)

@@ -1,0 +1,126 @@
+"""`make demo` on this checkout: it serves a login page, the demo editor logs in and changes one of the
+agency's targets in a real browser, and running the demo set-up again loses nothing."""
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 180) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"make demo exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"make demo did not serve {url} within {seconds} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture
+def demo(tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # the demo is the embedded SQLite set-up
+    env.update(CIVICPLAN_DATA_DIR=str(tmp_path / "data"), DEMO_ADDR=f"127.0.0.1:{port}")
+    log = tmp_path / "demo.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(["make", "demo"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/accounts/login/", process, log)
+        yield {"url": f"http://127.0.0.1:{port}", "env": env, "log": log,
+               "db": tmp_path / "data" / "civicplan.sqlite3"}
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def _target_raw(db: Path, agency: str, indicator_id: int, year: int) -> str:
+    with sqlite3.connect(db) as conn:
+        row = conn.execute(
+            "SELECT t.raw FROM plans_target t WHERE t.indicator_id = ? AND t.year = ?", (indicator_id, year)
+        ).fetchone()
+    return row[0]
+
+
+def test_demo_serves_login_and_editor_changes_a_target(demo, page):
+    log = demo["log"].read_text()
+    assert "civil" in log and "civicplan-demo" in log, "the demo prints its logins"
+
+    response = page.goto(demo["url"] + "/")
+    assert "/accounts/login/" in page.url and response.status == 200
+    page.fill("input[name=username]", "civil")
+    page.fill("input[name=password]", "civicplan-demo")
+    page.locator("form button[type=submit], form input[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, "login succeeded"
+
+    page.get_by_role("link", name="民政處").first.click()
+    page.wait_for_load_state()
+    assert "/chapters/" in page.url
+    edit = page.locator("a[href*='/targets/'][href$='/edit/']").first
+    href = edit.get_attribute("href")
+    target_id = int(href.rstrip("/").split("/")[-2])
+    with sqlite3.connect(demo["db"]) as conn:
+        indicator_id, year, before = conn.execute(
+            "SELECT indicator_id, year, raw FROM plans_target WHERE id = ?", (target_id,)
+        ).fetchone()
+    edit.click()
+    page.wait_for_load_state()
+    new_value = "123456件" if before != "123456件" else "654321件"
+    page.fill("[name=raw]", new_value)
+    page.fill("[name=reason]", "端對端測試：依實績修正")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    assert "/chapters/" in page.url, "saving returns to the chapter"
+    assert new_value in page.content()
+    assert _target_raw(demo["db"], "民政處", indicator_id, year) == new_value
+    with sqlite3.connect(demo["db"]) as conn:
+        actor, reason = conn.execute(
+            "SELECT u.username, e.reason FROM audit_auditevent e JOIN auth_user u ON u.id = e.actor_id "
+            "WHERE e.action = 'target.changed' AND e.object_id = ?", (str(target_id),)
+        ).fetchone()
+    assert (actor, reason) == ("civil", "端對端測試：依實績修正")
+
+    # Another agency's target: refused.
+    with sqlite3.connect(demo["db"]) as conn:
+        finance_target = conn.execute(
+            "SELECT t.id, t.raw FROM plans_target t JOIN plans_indicator i ON i.id = t.indicator_id "
+            "JOIN plans_goal g ON g.id = i.goal_id JOIN plans_agencyplan c ON c.id = g.chapter_id "
+            "JOIN agencies_agency a ON a.id = c.agency_id WHERE a.name = '財政處' LIMIT 1"
+        ).fetchone()
+    response = page.goto(f"{demo['url']}/targets/{finance_target[0]}/edit/")
+    assert response.status == 403
+
+    # Running the demo set-up again keeps the change and adds nothing twice.
+    with sqlite3.connect(demo["db"]) as conn:
+        counts_before = [conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                         for t in ("plans_plancycle", "plans_indicator", "auth_user", "agencies_membership")]
+    rerun = subprocess.run([str(ROOT / ".venv/bin/civicplan"), "demo"], env=demo["env"], capture_output=True,
+                           text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "already loaded" in rerun.stdout
+    with sqlite3.connect(demo["db"]) as conn:
+        counts_after = [conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                        for t in ("plans_plancycle", "plans_indicator", "auth_user", "agencies_membership")]
+    assert counts_after == counts_before
+    assert _target_raw(demo["db"], "民政處", indicator_id, year) == new_value
