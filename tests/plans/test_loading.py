@@ -102,6 +102,7 @@ def _sample():
 def test_demo_sample_matches_the_seed_book_counts(world):
     """Counts from ../shared/docs/seeds-keelung.md §3.1: 民政處 10 goals / 28 KPIs, 財政處 9 / 13,
     綜合發展處 10 / 29, each with 3 common goals and indicators; four targets per indicator."""
+    world.cycle.delete()  # the little world has a 109–112 draft of its own
     cycle = do_load_plan(_sample(), actor=world.admin)
     expected = {"民政處": (10, 28), "財政處": (9, 13), "綜合發展處": (10, 29)}
     found = {}
