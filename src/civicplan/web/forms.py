@@ -1,0 +1,153 @@
+"""Edit forms. Each carries the version the user read (optimistic locking) and the reason for the change.
+
+The forms validate what the user typed (ModelForm runs the model's own checks, e.g. the city's 構面 list);
+the service function then checks permission, refuses a stale version, saves and records the audit event.
+"""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from civicplan.plans.models import AgencyPlan, CycleStatus, Goal, Indicator, Target
+from civicplan.plans.services import CHAPTER_FIELDS, GOAL_FIELDS, INDICATOR_FIELDS, TARGET_FIELDS
+
+
+class ServiceErrorsMixin:
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show a service's ValidationError on the fields it names (others on the form as a whole)."""
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                target = field if field in self.fields else None
+                if field == NON_FIELD_ERRORS:
+                    target = None
+                for message in messages:
+                    self.add_error(target, message if target or field == NON_FIELD_ERRORS else f"{field}: {message}")
+        else:
+            for message in error.messages:
+                self.add_error(None, message)
+
+
+class ReasonedForm(ServiceErrorsMixin, forms.Form):
+    """A change that needs no other field than the reason (workflow steps, deletions)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(label=_("Reason (修改理由)"), max_length=1000, required=True,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WorkflowForm(ServiceErrorsMixin, forms.Form):
+    ACTIONS = (("submit", _("Submit for review")), ("return", _("Return for revision")), ("approve", _("Approve")))
+    action = forms.ChoiceField(choices=ACTIONS)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(label=_("Comment"), max_length=1000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "return" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why the chapter is returned (退回理由)."))
+        return data
+
+
+class CycleStatusForm(ServiceErrorsMixin, forms.Form):
+    status = forms.ChoiceField(choices=CycleStatus.choices, label=_("New status"))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(label=_("Comment"), max_length=1000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VersionedModelForm(ServiceErrorsMixin, forms.ModelForm):
+    """A ModelForm over a versioned record; `changes()` gives the fields for the service function."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(label=_("Reason (修改理由)"), max_length=1000, required=True,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Kept in the record's history with your name."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "version" not in self.initial:
+            self.initial["version"] = self.instance.version
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class ChapterForm(VersionedModelForm):
+    class Meta:
+        model = AgencyPlan
+        fields = [f for f in CHAPTER_FIELDS if f != "priorities"]
+        widgets = {"mission": forms.Textarea(attrs={"rows": 3}), "vision": forms.Textarea(attrs={"rows": 3})}
+
+
+class LinesField(forms.CharField):
+    """A list of short texts, one per line (a goal's description items)."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if isinstance(value, list):
+            return value
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class GoalForm(VersionedModelForm):
+    description = LinesField(label=_("Description items (one per line)"), required=False)
+
+    class Meta:
+        model = Goal
+        fields = list(GOAL_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        perspectives = self.instance.chapter.cycle.city.perspectives
+        self.fields["perspective"] = forms.ChoiceField(
+            label=self.fields["perspective"].label, required=False,
+            choices=[("", "—"), *((p, p) for p in perspectives)],
+        )
+
+
+class IndicatorFields(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = list(INDICATOR_FIELDS)
+        widgets = {"standard": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, goal: Goal | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        goal = goal or self.instance.goal
+        legend = goal.chapter.cycle.city.eval_system_legend
+        self.fields["eval_system"] = forms.ChoiceField(
+            label=self.fields["eval_system"].label, required=False,
+            choices=[("", "—"), *((code, f"{code}：{text}") for code, text in sorted(legend.items()))],
+        )
+
+
+class IndicatorForm(VersionedModelForm, IndicatorFields):
+    class Meta(IndicatorFields.Meta):
+        pass
+
+
+class IndicatorCreateForm(ServiceErrorsMixin, IndicatorFields):
+    reason = forms.CharField(label=_("Reason (修改理由)"), max_length=1000, required=True,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta(IndicatorFields.Meta):
+        pass
+
+    def fields_for_service(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class TargetForm(VersionedModelForm):
+    class Meta:
+        model = Target
+        fields = list(TARGET_FIELDS)
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"raw": _("As it is to be printed, e.g. 360件, ≧95%, 112年6月底前完成.")}

@@ -1,0 +1,174 @@
+"""Every page × every role: who may see, who may change, and that a refused change changes nothing.
+
+The routes come from the URLconf itself, so a new page without a row here fails the coverage test.
+"""
+
+import pytest
+from django.urls import URLPattern, reverse
+
+from civicplan.audit.models import AuditEvent
+from civicplan.plans.models import AgencyPlan, CycleStatus, Goal, Indicator, PlanCycle, Target
+from civicplan.web import urls as web_urls
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "outsider", "civil_editor", "civil_head", "finance_editor", "reviewer", "admin"]
+MEMBERS = {"civil_editor", "civil_head", "finance_editor", "reviewer", "admin"}
+CIVIL_EDITORS = {"civil_editor", "civil_head", "admin"}  # may change 民政處's draft chapter
+
+# Route name → (what its pk names, who may GET it, who may POST to it).
+# `None` for GET means the route only takes POST.
+ROUTES = {
+    "home": (None, MEMBERS | {"outsider"}, None),
+    "cycle": ("cycle", MEMBERS, None),
+    "cycle-status": ("cycle", None, {"admin"}),
+    "chapter": ("chapter", MEMBERS, None),
+    "chapter-edit": ("chapter", CIVIL_EDITORS, CIVIL_EDITORS),
+    "chapter-workflow": ("chapter", None, {"civil_head", "admin"}),
+    "goal-edit": ("goal", CIVIL_EDITORS, CIVIL_EDITORS),
+    "indicator-add": ("goal", CIVIL_EDITORS, CIVIL_EDITORS),
+    "indicator-edit": ("indicator", CIVIL_EDITORS, CIVIL_EDITORS),
+    "indicator-delete": ("indicator", CIVIL_EDITORS, CIVIL_EDITORS),
+    "target-edit": ("target", CIVIL_EDITORS, CIVIL_EDITORS),
+    "history": ("history", MEMBERS, None),
+    "login": (None, set(ROLES), None),
+    "logout": (None, None, None),
+}
+
+
+def _objects(world):
+    return {
+        "cycle": world.cycle, "chapter": world.civil_chapter, "goal": world.civil_kpi.goal,
+        "indicator": world.civil_kpi, "target": world.civil_target, "history": world.civil_target,
+    }
+
+
+def _url(world, name):
+    kind = ROUTES[name][0]
+    if kind is None:
+        return reverse(name)
+    obj = _objects(world)[kind]
+    if name == "history":
+        return reverse(name, args=["target", obj.pk])
+    return reverse(name, args=[obj.pk])
+
+
+def _post_data(world, name):
+    """A valid submission for each changing route (fresh versions read from the database)."""
+    chapter = world.fresh(world.civil_chapter)
+    goal = world.fresh(world.civil_kpi.goal)
+    indicator = world.fresh(world.civil_kpi)
+    target = world.fresh(world.civil_target)
+    cycle = world.fresh(world.cycle)
+    indicator_fields = {"label": "1", "code": "", "name": "新的指標名稱", "eval_system": "1", "eval_method": "統計數據",
+                        "standard": "年度件數", "unit": "件", "direction": "higher", "weight": ""}
+    return {
+        "cycle-status": {"status": CycleStatus.IN_REVIEW, "version": cycle.version, "reason": "送審"},
+        "chapter-edit": {"mission": "新的使命", "vision": chapter.vision, "version": chapter.version, "reason": "修正"},
+        "chapter-workflow": {"action": "submit", "version": chapter.version, "reason": "送出"},
+        "goal-edit": {"label": "一", "code": "", "name": "新的目標名稱", "perspective": "業務成果", "description": "",
+                      "version": goal.version, "reason": "修正"},
+        "indicator-add": {**indicator_fields, "reason": "新增"},
+        "indicator-edit": {**indicator_fields, "version": indicator.version, "reason": "修正"},
+        "indicator-delete": {"version": indicator.version, "reason": "不再適用"},
+        "target-edit": {"raw": "999件", "note": "", "version": target.version, "reason": "修正"},
+    }[name]
+
+
+def state():
+    """Everything a change could touch, as comparable values."""
+    return (
+        list(PlanCycle.objects.values_list("id", "status", "version")),
+        list(AgencyPlan.objects.values_list("id", "mission", "status", "version")),
+        list(Goal.objects.values_list("id", "name", "version")),
+        list(Indicator.objects.values_list("id", "name", "version")),
+        list(Target.objects.values_list("id", "raw", "version")),
+        AuditEvent.objects.count(),
+    )
+
+
+def _client(world, client_for, role):
+    return client_for(None if role == "anonymous" else getattr(world, role))
+
+
+def test_every_route_is_in_the_matrix():
+    names = {p.name for p in web_urls.urlpatterns if isinstance(p, URLPattern)}
+    assert names == set(ROUTES), "add new pages to ROUTES with who may see and change them"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", [n for n, (_, get, _p) in ROUTES.items() if get is not None])
+def test_get(world, client_for, role, name):
+    response = _client(world, client_for, role).get(_url(world, name))
+    allowed = ROUTES[name][1]
+    if role in allowed:
+        assert response.status_code == 200, response.content[:300]
+    elif role == "anonymous":
+        assert response.status_code == 302 and reverse("login") in response["Location"]
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", [n for n, (_, _g, post) in ROUTES.items() if post is not None])
+def test_post(world, client_for, role, name):
+    client = _client(world, client_for, role)
+    before = state()
+    response = client.post(_url(world, name), _post_data(world, name))
+    if role in ROUTES[name][2]:
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert state() != before
+        event = AuditEvent.objects.order_by("-id").first()
+        assert event.actor == getattr(world, role)
+        assert event.reason
+    else:
+        assert response.status_code == (302 if role == "anonymous" else 403)
+        assert state() == before
+
+
+@pytest.mark.parametrize("role", ["civil_editor", "finance_editor", "admin"])
+def test_editor_of_one_agency_cannot_touch_another_agencys_records(world, client_for, role):
+    """民政處's editor on 財政處's targets and indicators (and vice versa): 403 and nothing changes."""
+    client = client_for(getattr(world, role))
+    foreign = world.finance_kpi if role == "civil_editor" else world.civil_kpi
+    target = foreign.targets.get(year=110)
+    def fresh(obj):
+        return type(obj).objects.get(pk=obj.pk)
+
+    routes = {  # data read when posted: an allowed earlier post bumps versions
+        reverse("target-edit", args=[target.pk]):
+            lambda: {"raw": "1件", "note": "", "version": fresh(target).version, "reason": "x"},
+        reverse("indicator-edit", args=[foreign.pk]):
+            lambda: {"name": "x", "direction": "higher", "version": fresh(foreign).version, "reason": "x"},
+        reverse("indicator-add", args=[foreign.goal.pk]): lambda: {"name": "x", "direction": "higher", "reason": "x"},
+        reverse("indicator-delete", args=[foreign.pk]): lambda: {"version": fresh(foreign).version, "reason": "x"},
+    }
+    for url, data in routes.items():
+        before = state()
+        get, post = client.get(url), client.post(url, data())
+        if role == "admin":
+            assert get.status_code == 200 and post.status_code == 302, url
+        else:
+            assert (get.status_code, post.status_code) == (403, 403), url
+            assert state() == before
+
+
+@pytest.mark.parametrize("status", [CycleStatus.IN_REVIEW, CycleStatus.APPROVED, CycleStatus.PUBLISHED])
+@pytest.mark.parametrize("role", ["civil_editor", "civil_head", "admin", "superuser"])
+def test_a_locked_cycle_is_edited_in_place_by_nobody(world, client_for, django_user_model, status, role):
+    """Once a cycle leaves draft, no page edits it: not its editors, not the 研考 admin, not a superuser."""
+    PlanCycle.objects.filter(pk=world.cycle.pk).update(status=status)
+    if role == "superuser":
+        user = django_user_model.objects.create_superuser("root", "root@example.org", "x")
+    else:
+        user = getattr(world, role)
+    client = client_for(user)
+    for name in ("chapter-edit", "goal-edit", "indicator-add", "indicator-edit", "indicator-delete", "target-edit"):
+        before = state()
+        assert client.get(_url(world, name)).status_code == 403, name
+        assert client.post(_url(world, name), _post_data(world, name)).status_code == 403, name
+        assert state() == before
+    page = client.get(_url(world, "chapter"))
+    if role != "superuser":
+        assert page.status_code == 200
+        assert b"/targets/" not in page.content, "a locked chapter shows no edit links"
