@@ -4,10 +4,12 @@ and with --serve ADDR run the web server. `make demo` calls it after `civicplan 
 import json
 from importlib import resources
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import translation
 
 from civicplan.agencies.models import Agency, City, Membership
 from civicplan.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -24,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--serve", metavar="ADDR", help="serve on ADDR (e.g. 127.0.0.1:8000) afterwards")
 
     def handle(self, *args, serve=None, **options):
+        translation.activate(settings.LANGUAGE_CODE)  # names of records as users read them
         operator = self._operator()
         document = json.loads(resources.files("civicplan.demo").joinpath(SAMPLE).read_text(encoding="utf-8"))
         period = document["period"]
