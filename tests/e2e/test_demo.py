@@ -70,7 +70,7 @@ def test_demo_serves_login_and_editor_changes_a_target(demo, page):
     assert "/accounts/login/" in page.url and response.status == 200
     page.fill("input[name=username]", "civil")
     page.fill("input[name=password]", "civicplan-demo")
-    page.locator("form button[type=submit], form input[type=submit]").first.click()
+    page.get_by_role("button", name="登入").click()
     page.wait_for_load_state()
     assert "/accounts/login/" not in page.url, "login succeeded"
 
@@ -89,7 +89,7 @@ def test_demo_serves_login_and_editor_changes_a_target(demo, page):
     new_value = "123456件" if before != "123456件" else "654321件"
     page.fill("[name=raw]", new_value)
     page.fill("[name=reason]", "端對端測試：依實績修正")
-    page.locator("form button[type=submit]").last.click()
+    page.get_by_role("button", name="儲存").click()
     page.wait_for_load_state()
     assert "/chapters/" in page.url, "saving returns to the chapter"
     assert new_value in page.content()
