@@ -177,3 +177,27 @@ def test_forbidden_page_explains(world, client_for):
     response = client_for(world.finance_editor).get(reverse("target-edit", args=[world.civil_target.pk]))
     assert response.status_code == 403
     assert "plans.change_target" in text(response) or "不可" in text(response) or "may not" in text(response)
+
+
+def test_the_browsers_language_does_not_override_zh_tw(world, client_for):
+    client = client_for(world.civil_editor)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登出" in text(page)
+    client.post(reverse("set_language"), {"language": "en"})
+    assert "Log out" in text(client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-TW"))
+
+
+@pytest.mark.parametrize("raw, expected", [("≧365件", "≥365 件"), ("95%", "95 %"), ("-", "No target"),
+                                           ("112年6月底前完成", "kept as text")])
+def test_target_preview_reads_what_is_typed(world, client_for, raw, expected):
+    client = client_for(world.civil_editor)
+    client.post(reverse("set_language"), {"language": "en"})
+    response = client.get(reverse("target-preview"), {"raw": raw})
+    assert response.status_code == 200 and expected in text(response)
+
+
+def test_target_form_shows_the_indicator_and_its_other_years(world, client_for):
+    page = client_for(world.civil_editor).get(reverse("target-edit", args=[world.civil_target.pk]))
+    body = text(page)
+    assert "里鄰建設服務案件數" in body and all(v in body for v in ("350件", "360件", "370件", "380件"))
+    assert 'hx-get="/targets/preview/"' in page.content.decode()

@@ -31,6 +31,7 @@ ROUTES = {
     "indicator-delete": ("indicator", CIVIL_EDITORS, CIVIL_EDITORS),
     "target-edit": ("target", CIVIL_EDITORS, CIVIL_EDITORS),
     "history": ("history", MEMBERS, None),
+    "target-preview": (None, MEMBERS | {"outsider"}, None),
     "login": (None, set(ROLES), None),
     "logout": (None, None, None),
 }

@@ -17,5 +17,6 @@ urlpatterns = [
     path("indicators/<int:pk>/edit/", views.indicator_edit, name="indicator-edit"),
     path("indicators/<int:pk>/delete/", views.indicator_delete, name="indicator-delete"),
     path("targets/<int:pk>/edit/", views.target_edit, name="target-edit"),
+    path("targets/preview/", views.target_preview, name="target-preview"),
     path("history/<str:kind>/<int:pk>/", views.history, name="history"),
 ]

@@ -29,7 +29,9 @@ from civicplan.plans.models import (
     Indicator,
     PlanCycle,
     Target,
+    ValueKind,
 )
+from civicplan.targets.values import parse_value
 from civicplan.web import forms
 
 # --- Reading --------------------------------------------------------------------------------------
@@ -169,7 +171,17 @@ def target_edit(request, pk):
     return _edit(request, target, form_class=forms.TargetForm, permission="plans.change_target",
                  service=services.do_update_target, back=_back_to_chapter(chapter, f"indicator-{target.indicator_id}"),
                  title=_("Target for %(year)s: %(name)s") % {"year": target.year, "name": target.indicator.name},
-                 context={"chapter": chapter})
+                 template="civicplan/target_edit.html",
+                 context={"chapter": chapter, "indicator": target.indicator,
+                          "all_targets": target.indicator.targets.order_by("year")})
+
+
+@login_required
+def target_preview(request):
+    """How a typed target will be read (htmx, as the user types): kind, comparator, number, unit."""
+    parsed = parse_value(request.GET.get("raw", ""))
+    return render(request, "civicplan/_target_preview.html", {"parsed": parsed,
+                                                              "kind": ValueKind(parsed.kind).label})
 
 
 @login_required
