@@ -1,0 +1,1 @@
+"""The read-only REST API (django-ninja): see civicplan.api.urls."""

@@ -230,7 +230,7 @@ class Goal(Versioned, Sourced):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        ordering = ["chapter", "kind", "order", "id"]
+        ordering = ["chapter", "-kind", "order", "id"]  # "key" > "common": 關鍵策略目標 before 共同性目標
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
 

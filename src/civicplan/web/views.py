@@ -20,6 +20,7 @@ from civicplan.audit.services import events_for
 from civicplan.editing import ConflictError, ValidationError
 from civicplan.permissions import can, require
 from civicplan.plans import services
+from civicplan.plans.visibility import visible_cycles
 from civicplan.plans.models import (
     CYCLE_TRANSITIONS,
     AgencyPlan,
@@ -37,18 +38,10 @@ from civicplan.web import forms
 # --- Reading --------------------------------------------------------------------------------------
 
 
-def visible_cycles(user):
-    """Cycles the user may see: every cycle of a city where the user has a role, and published ones."""
-    cities = {m.city_id for m in memberships_of(user)}
-    return PlanCycle.objects.filter(
-        Q(city_id__in=cities) | Q(status__in=[CycleStatus.PUBLISHED, CycleStatus.SUPERSEDED])
-    ).select_related("city")
-
-
 @login_required
 def home(request):
     cycles = list(
-        visible_cycles(request.user).prefetch_related(
+        visible_cycles(request.user).select_related("city").prefetch_related(
             Prefetch("chapters", queryset=AgencyPlan.objects.select_related("agency", "theme"))
         )
     )
