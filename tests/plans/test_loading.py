@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from civicplan.audit.models import Action, AuditEvent
-from civicplan.plans.loading import do_load_plan
+from civicplan.plans.loading import ReplaceNeeded, do_import_plan, do_load_plan
 from civicplan.plans.models import AgencyPlan, Goal, Indicator, PlanCycle, Target
 
 pytestmark = pytest.mark.django_db
@@ -78,12 +78,52 @@ def test_bad_document_names_the_place_and_loads_nothing(world, path, value, wher
     assert _counts() == before
 
 
-def test_loading_the_same_plan_twice_is_refused(world):
-    do_load_plan(copy.deepcopy(SMALL), actor=world.admin)
+def test_loading_the_same_file_again_changes_nothing(world):
+    first = do_import_plan(copy.deepcopy(SMALL), actor=world.admin)
+    before = _counts()
+    again = do_import_plan(copy.deepcopy(SMALL), actor=world.admin)
+    assert (first.status, again.status, again.cycle) == ("loaded", "unchanged", first.cycle)
+    assert _counts() == before
+
+
+def test_a_changed_file_shows_its_differences_and_needs_replace(world):
+    cycle = do_load_plan(copy.deepcopy(SMALL), actor=world.admin)
+    changed = copy.deepcopy(SMALL)
+    changed["source"]["sha256"] = "1" * 64
+    changed["chapters"][0]["goals"][0]["indicators"][0]["targets"][1]["raw"] = "≧1,300"
+    before = _counts()
+    with pytest.raises(ReplaceNeeded) as error:
+        do_import_plan(copy.deepcopy(changed), actor=world.admin)
+    assert error.value.differences == ["~ 民政處 › 里鄰建設服務案件數 › 112: ≧1,200 → ≧1,300"]
+    assert _counts() == before
+    result = do_import_plan(copy.deepcopy(changed), actor=world.admin, replace=True, reason="新版")
+    assert result.status == "replaced" and result.cycle == cycle
+    assert Target.objects.get(indicator__goal__chapter__cycle=cycle, year=112).raw == "≧1,300"
+    event = AuditEvent.objects.get(action=Action.PLAN_REPLACED)
+    assert event.reason == "新版" and event.new_values["differences"] == error.value.differences
+
+
+def test_an_approved_cycle_is_never_replaced(world):
+    cycle = do_load_plan(copy.deepcopy(SMALL), actor=world.admin)
+    PlanCycle.objects.filter(pk=cycle.pk).update(status="approved")
+    changed = copy.deepcopy(SMALL)
+    changed["source"]["sha256"] = "2" * 64
+    changed["chapters"][0]["mission"] = "新使命"
+    before = _counts()
+    with pytest.raises(PermissionDenied):
+        do_import_plan(changed, actor=world.admin, replace=True)
+    assert _counts() == before
+
+
+def test_a_document_without_a_file_hash_is_refused_when_the_cycle_exists(world):
+    document = copy.deepcopy(SMALL)
+    del document["source"]["sha256"]
+    do_load_plan(copy.deepcopy(document), actor=world.admin)
+    document["chapters"][0]["vision"] = "新願景"
     before = _counts()
     with pytest.raises(ValidationError) as error:
-        do_load_plan(copy.deepcopy(SMALL), actor=world.admin)
-    assert "already has this plan" in str(error.value) or "已有" in str(error.value)
+        do_load_plan(document, actor=world.admin)
+    assert "already has this plan" in str(error.value) or "已有此計畫" in str(error.value)
     assert _counts() == before
 
 

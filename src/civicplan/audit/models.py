@@ -30,6 +30,7 @@ class Action(models.TextChoices):
     TARGET_CREATED = "target.created", _("Target created")
     TARGET_CHANGED = "target.changed", _("Target changed")
     PLAN_LOADED = "plan.loaded", _("Plan loaded from a plan document")
+    PLAN_REPLACED = "plan.replaced", _("Plan replaced by a changed plan document")
 
 
 class AuditEvent(models.Model):

@@ -1,19 +1,31 @@
-"""Load a plan document (the JSON plan interchange format, civicplan.plan/1) into the database.
+"""Load a plan document (the interchange format civicplan.plan/1) into the database.
 
 One transaction: a document with an error anywhere loads nothing, and the error names the place
-(`chapters[2].goals[0].indicators[3].targets[1].year`). The import issue extends this into the full
-importer; the demo uses it for the structured Keelung sample.
+(`chapters[2].goals[0].indicators[3].targets[1].year`). Every record is validated with the model's own checks,
+then written in bulk with its history row (django-simple-history), so a whole plan book loads in seconds.
+
+Loading the same file again changes nothing. A changed document for a cycle that exists is refused with the
+differences listed, unless `replace=True`: then the draft cycle's content is replaced (an approved cycle is
+never replaced in place).
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
+from civicplan import interchange
 from civicplan.agencies.models import Agency, City
 from civicplan.audit.models import Action
 from civicplan.audit.services import record
 from civicplan.editing import ValidationError
+from civicplan.interchange.serialise import FormatError
 from civicplan.permissions import require
+from civicplan.plans.exporting import cycle_to_document, diff_documents
 from civicplan.plans.models import (
     AgencyPlan,
     Goal,
@@ -22,13 +34,17 @@ from civicplan.plans.models import (
     IndicatorOwner,
     OwnerRole,
     PlanCycle,
+    PlanImport,
     PlanKind,
     Section,
     Target,
+    Theme,
 )
 from civicplan.plans.services import parsed_fields
 
-FORMAT = "civicplan.plan/1"
+FORMAT = interchange.FORMAT
+# Owner cells that name a group, not an agency (the Taipei map's 本組成員機關): kept as a flag, not an agency.
+PLACEHOLDER_OWNER_SUFFIXES = ("成員機關", "相關機關", "各機關", "各局處")
 
 
 class DocumentError(ValidationError):
@@ -37,135 +53,283 @@ class DocumentError(ValidationError):
         self.where = where
 
 
-def _get(node: dict, key: str, where: str, kind=str, required=True, default=None):
-    if not isinstance(node, dict):
-        raise DocumentError(where, _("expected an object"))
-    if key not in node or node[key] is None:
-        if required:
-            raise DocumentError(f"{where}.{key}", _("missing"))
-        return default
-    value = node[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise DocumentError(f"{where}.{key}", _("expected %(kind)s, found %(value)r") % {"kind": kind.__name__, "value": value})
-    return value
+class ReplaceNeeded(ValidationError):
+    """The cycle exists with different content: the caller must ask for replace, having seen the differences."""
+
+    def __init__(self, cycle: PlanCycle, differences: list[str]):
+        self.cycle = cycle
+        self.differences = differences
+        super().__init__(
+            _("%(cycle)s exists with different content (%(n)s differences); replace it to load this file.")
+            % {"cycle": cycle, "n": len(differences)}
+        )
 
 
-def _source(node: dict, where: str, default_file: str) -> dict:
-    source = node.get("source") or {}
-    lines = source.get("lines") or [None, None]
-    if not isinstance(lines, list) or len(lines) != 2:
-        raise DocumentError(f"{where}.source.lines", _("expected [first, last]"))
-    return {
-        "source_file": source.get("file") or default_file,
-        "source_page": source.get("page"),
-        "source_line_start": lines[0],
-        "source_line_end": lines[1],
-    }
+@dataclass
+class LoadResult:
+    cycle: PlanCycle
+    status: str  # loaded | unchanged | replaced
+    counts: dict = field(default_factory=dict)
+    differences: list[str] = field(default_factory=list)
+
+
+def _document(document) -> interchange.PlanDocument:
+    if isinstance(document, interchange.PlanDocument):
+        return document
+    try:
+        return interchange.from_dict(document)
+    except FormatError as error:
+        where = error.where.replace("document.", "", 1) if error.where.startswith("document.") else error.where
+        raise DocumentError(where, str(error).split(": ", 1)[-1]) from None
 
 
 def _clean(obj, where: str, exclude=None):
     try:
         obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
-        details = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
+        details = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in error.message_dict.items())
         raise DocumentError(where, details) from None
 
 
-@transaction.atomic
-def do_load_plan(document: dict, *, actor, reason: str = "") -> PlanCycle:
-    if _get(document, "format", "document") != FORMAT:
-        raise DocumentError("document.format", _("expected %(f)s") % {"f": FORMAT})
-    city_name = _get(document, "city", "document")
-    city = City.objects.filter(name=city_name).first()
+def _source(source: interchange.Source, default_file: str) -> dict:
+    lines = source.lines or [None, None]
+    if len(lines) != 2:
+        raise DocumentError("source.lines", _("expected [first, last]"))
+    return {"source_file": source.file or default_file, "source_page": source.page,
+            "source_line_start": lines[0], "source_line_end": lines[1]}
+
+
+def _city(document, actor) -> City:
+    city = City.objects.filter(name=document.city).first()
     if city is None:
         # A new city is set up by the system operator (a Django superuser); after that, its 研考 admins load.
         if not getattr(actor, "is_superuser", False):
-            raise PermissionDenied(_("Only the system operator may add a new city (%(c)s).") % {"c": city_name})
-        city = City.objects.create(name=city_name)
+            raise PermissionDenied(_("Only the system operator may add a new city (%(c)s).") % {"c": document.city})
+        if not document.city.strip():
+            raise DocumentError("document.city", _("missing"))
+        # The city's settings start from what its book uses (e.g. Taipei's 顧客/內部流程/學習成長/財務 構面).
+        used = list(dict.fromkeys(g.perspective for c in document.chapters for g in c.goals if g.perspective))
+        city = City(name=document.city)
+        if used and not set(used) <= set(city.perspectives):
+            city.perspectives = used
+        city.save()
     else:
         require(actor, "plans.add_cycle", city)
-    kind = _get(document, "kind", "document")
-    if kind not in PlanKind.values:
+    return city
+
+
+class _AgencyBook:
+    """Agencies of a city by name or alias, created on first sight (a plan book names its agencies)."""
+
+    def __init__(self, city: City):
+        self.city = city
+        self.next_order = city.agencies.count() + 1
+
+    def get(self, name: str) -> Agency:
+        agency = Agency.resolve(self.city, name)
+        if agency is None:
+            agency = Agency.objects.create(city=self.city, name=name, order=self.next_order)
+            self.next_order += 1
+        return agency
+
+
+@transaction.atomic
+def do_load_plan(document, *, actor, reason: str = "", replace: bool = False) -> PlanCycle:
+    return do_import_plan(document, actor=actor, reason=reason, replace=replace).cycle
+
+
+@transaction.atomic
+def do_import_plan(document, *, actor, reason: str = "", replace: bool = False) -> LoadResult:
+    """Load `document` (a PlanDocument or its dict) as a plan cycle; see the module docstring."""
+    document = _document(document)
+    city = _city(document, actor)
+    if document.kind not in PlanKind.values:
         raise DocumentError("document.kind", _("expected one of %(k)s") % {"k": ", ".join(PlanKind.values)})
-    period = _get(document, "period", "document", dict)
-    start, end = _get(period, "start", "document.period", int), _get(period, "end", "document.period", int)
-    if PlanCycle.objects.filter(city=city, kind=kind, start_year=start, end_year=end).exists():
-        raise DocumentError("document.period", _("%(city)s already has this plan (%(s)s–%(e)s).")
-                            % {"city": city.name, "s": start, "e": end})
-    default_file = (document.get("source") or {}).get("file", "")
-    cycle = PlanCycle(city=city, kind=kind, start_year=start, end_year=end, title=document.get("title", ""))
+    start, end = document.period.get("start"), document.period.get("end")
+    if not isinstance(start, int) or not isinstance(end, int):
+        raise DocumentError("document.period", _("expected {\"start\": ROC year, \"end\": ROC year}"))
+    _use_canonical_names(document, city)
+    existing = PlanCycle.objects.filter(city=city, kind=document.kind, start_year=start, end_year=end).first()
+    if existing is not None:
+        sha = document.source.sha256
+        if sha and existing.imports.filter(sha256=sha).exists():
+            return LoadResult(existing, "unchanged", counts=document.counts())
+        differences = diff_documents(cycle_to_document(existing), document)
+        if not differences:
+            return LoadResult(existing, "unchanged", counts=document.counts())
+        if not replace:
+            if not sha:
+                raise DocumentError("document.period", _("%(city)s already has this plan (%(s)s–%(e)s).")
+                                    % {"city": city.name, "s": start, "e": end})
+            raise ReplaceNeeded(existing, differences)
+        if existing.is_locked:
+            raise PermissionDenied(_("%(cycle)s is %(status)s: it is not replaced in place; roll it forward instead.")
+                                   % {"cycle": existing, "status": existing.get_status_display()})
+        require(actor, "plans.change_cycle", existing)
+        existing.chapters.all().delete()
+        existing.themes.all().delete()
+        counts = _load_content(existing, document, actor, city)
+        _record_import(existing, document, actor, counts)
+        record(Action.PLAN_REPLACED, actor=actor, obj=existing, city=city, reason=reason,
+               new={"source": _source_info(document), **counts, "differences": differences[:200]})
+        return LoadResult(existing, "replaced", counts=counts, differences=differences)
+
+    cycle = PlanCycle(city=city, kind=document.kind, start_year=start, end_year=end, title=document.title)
     _clean(cycle, "document")
     cycle._history_user = actor
     cycle.save()
-    counts = {"chapters": 0, "goals": 0, "indicators": 0, "targets": 0}
-    chapters = _get(document, "chapters", "document", list)
-    for c, chapter_doc in enumerate(chapters):
+    counts = _load_content(cycle, document, actor, city)
+    _record_import(cycle, document, actor, counts)
+    record(Action.PLAN_LOADED, actor=actor, obj=cycle, city=city, new={"source": _source_info(document), **counts},
+           reason=reason)
+    return LoadResult(cycle, "loaded", counts=counts)
+
+
+def _use_canonical_names(document, city: City) -> None:
+    """Agency names as the city knows them (a book may say 民政 or 智科處 for 民政處 or 智慧科技處)."""
+    known = {}
+    for agency in city.agencies.all():
+        for name in (agency.name, *agency.aliases):
+            known.setdefault(name, agency.name)
+    for chapter in document.chapters:
+        if chapter.agency:
+            chapter.agency = known.get(chapter.agency, chapter.agency)
+        for goal in chapter.goals:
+            for indicator in goal.indicators:
+                for owner in indicator.owners:
+                    owner.agency = known.get(owner.agency, owner.agency)
+
+
+def _source_info(document) -> dict:
+    return {k: v for k, v in (("file", document.source.file), ("sha256", document.source.sha256)) if v}
+
+
+def _record_import(cycle, document, actor, counts):
+    if document.source.sha256 or document.anomalies or document.revisions:
+        data = interchange.to_dict(document)
+        PlanImport.objects.create(
+            cycle=cycle, source_file=document.source.file or "", sha256=document.source.sha256 or "",
+            counts=counts, anomalies=data.get("anomalies", []), revisions=data.get("revisions", []), document=data,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+
+
+def _load_content(cycle: PlanCycle, document, actor, city: City) -> dict:
+    """Validate every record of the document, then write them level by level in bulk, with history."""
+    default_file = document.source.file or ""
+    agencies = _AgencyBook(city)
+    chapters, goals, indicators, targets, owners, sections = [], [], [], [], [], []
+    goal_parent, indicator_parent, target_parent, owner_parent, section_parent = [], [], [], [], []
+    for c, chapter_doc in enumerate(document.chapters):
         where = f"chapters[{c}]"
-        agency_name = _get(chapter_doc, "agency", where, required=False)
-        if agency_name is None:
-            raise DocumentError(f"{where}.agency", _("a chapter without an agency needs the strategy-map loader"))
-        agency = Agency.resolve(city, agency_name)
-        if agency is None:
-            agency = Agency.objects.create(city=city, name=agency_name, order=city.agencies.count() + 1)
-        chapter = AgencyPlan(cycle=cycle, agency=agency, order=c + 1,
-                             mission=chapter_doc.get("mission") or "", vision=chapter_doc.get("vision") or "",
-                             priorities=chapter_doc.get("priorities") or [], **_source(chapter_doc, where, default_file))
+        theme = None
+        if chapter_doc.theme is not None:
+            theme = Theme(cycle=cycle, code=chapter_doc.theme.code, name=chapter_doc.theme.name,
+                          priorities=chapter_doc.theme.priorities, order=c + 1)
+            _clean(theme, f"{where}.theme", exclude=["cycle"])
+            theme.save()
+        if chapter_doc.agency is None and theme is None:
+            raise DocumentError(f"{where}.agency", _("a chapter needs an agency or a theme"))
+        agency = agencies.get(chapter_doc.agency) if chapter_doc.agency else None
+        chapter = AgencyPlan(cycle=cycle, agency=agency, theme=theme, order=c + 1, mission=chapter_doc.mission,
+                             vision=chapter_doc.vision, priorities=chapter_doc.priorities,
+                             **_source(chapter_doc.source, default_file))
         _clean(chapter, where)
-        chapter.save()
-        counts["chapters"] += 1
-        for s, section_doc in enumerate(chapter_doc.get("sections") or []):
-            Section.objects.create(chapter=chapter, order=s + 1, label=section_doc.get("label", ""),
-                                   heading=section_doc.get("heading", ""), text=section_doc.get("text", ""))
-        for g, goal_doc in enumerate(_get(chapter_doc, "goals", where, list)):
+        chapters.append(chapter)
+        for s, section_doc in enumerate(chapter_doc.sections):
+            sections.append(Section(order=s + 1, label=section_doc.label[:20], heading=section_doc.heading[:300],
+                                    text=section_doc.text, **_source(section_doc.source, default_file)))
+            section_parent.append(chapter)
+        for g, goal_doc in enumerate(chapter_doc.goals):
             gwhere = f"{where}.goals[{g}]"
-            goal_kind = _get(goal_doc, "kind", gwhere)
-            if goal_kind not in GoalKind.values:
+            if goal_doc.kind not in GoalKind.values:
                 raise DocumentError(f"{gwhere}.kind", _("expected key or common"))
-            goal = Goal(chapter=chapter, kind=goal_kind, order=_get(goal_doc, "seq", gwhere, int),
-                        label=goal_doc.get("label") or "", code=goal_doc.get("code") or "",
-                        name=_get(goal_doc, "name", gwhere), perspective=goal_doc.get("perspective") or "",
-                        description=goal_doc.get("description") or [], **_source(goal_doc, gwhere, default_file))
-            _clean(goal, gwhere)
-            goal._history_user = actor
-            goal.save()
-            counts["goals"] += 1
-            for i, ind_doc in enumerate(_get(goal_doc, "indicators", gwhere, list)):
+            goal = Goal(chapter=chapter, kind=goal_doc.kind, order=goal_doc.seq, label=goal_doc.label or "",
+                        code=goal_doc.code or "", name=goal_doc.name, perspective=goal_doc.perspective or "",
+                        theme=theme, description=goal_doc.description, **_source(goal_doc.source, default_file))
+            _check_perspective(goal, city, gwhere)
+            _clean(goal, gwhere, exclude=["chapter", "theme"])
+            goals.append(goal)
+            goal_parent.append(chapter)
+            for i, ind_doc in enumerate(goal_doc.indicators):
                 iwhere = f"{gwhere}.indicators[{i}]"
                 indicator = Indicator(
-                    goal=goal, order=_get(ind_doc, "seq", iwhere, int), label=ind_doc.get("label") or "",
-                    code=ind_doc.get("code") or "", name=_get(ind_doc, "name", iwhere),
-                    eval_system=ind_doc.get("eval_system") or "", eval_method=ind_doc.get("eval_method") or "",
-                    standard=ind_doc.get("standard") or "", weight=ind_doc.get("weight"),
-                    wccd=bool(ind_doc.get("wccd")), flags=ind_doc.get("flags") or [],
-                    **_source(ind_doc, iwhere, default_file),
+                    order=ind_doc.seq, label=ind_doc.label or "", code=ind_doc.code or "", name=ind_doc.name,
+                    eval_system=ind_doc.eval_system or "", eval_method=ind_doc.eval_method or "",
+                    standard=ind_doc.standard, unit=ind_doc.unit, weight=ind_doc.weight, wccd=ind_doc.wccd,
+                    flags=list(ind_doc.flags), **_source(ind_doc.source, default_file),
                 )
-                _clean(indicator, iwhere)
-                indicator._history_user = actor
-                indicator.save()
-                counts["indicators"] += 1
-                owners = ind_doc.get("owners") or [{"agency": agency.name, "role": OwnerRole.LEAD}]
-                for o, owner_doc in enumerate(owners):
-                    owner = Agency.resolve(city, _get(owner_doc, "agency", f"{iwhere}.owners[{o}]"))
-                    if owner is None:
-                        owner = Agency.objects.create(city=city, name=owner_doc["agency"],
-                                                      order=city.agencies.count() + 1)
-                    IndicatorOwner.objects.get_or_create(
-                        indicator=indicator, agency=owner, defaults={"role": owner_doc.get("role", OwnerRole.LEAD)}
-                    )
+                _check_eval_system(indicator, city, iwhere)
+                _clean(indicator, iwhere, exclude=["goal"])
+                indicators.append(indicator)
+                indicator_parent.append(goal)
+                owner_docs = ind_doc.owners or (
+                    [interchange.Owner(agency=chapter_doc.agency, role=OwnerRole.LEAD)] if chapter_doc.agency else []
+                )
+                seen_owners = set()
+                for o, owner_doc in enumerate(owner_docs):
+                    if owner_doc.role not in OwnerRole.values:
+                        raise DocumentError(f"{iwhere}.owners[{o}].role", _("expected lead or co"))
+                    if owner_doc.agency.endswith(PLACEHOLDER_OWNER_SUFFIXES):
+                        indicator.flags.append(f"owner:{owner_doc.agency}")
+                        continue
+                    owner_agency = agencies.get(owner_doc.agency)
+                    if owner_agency.pk in seen_owners:
+                        continue
+                    seen_owners.add(owner_agency.pk)
+                    owners.append(IndicatorOwner(agency=owner_agency, role=owner_doc.role))
+                    owner_parent.append(indicator)
                 seen_years = set()
-                for t, target_doc in enumerate(_get(ind_doc, "targets", iwhere, list)):
+                for t, target_doc in enumerate(ind_doc.targets):
                     twhere = f"{iwhere}.targets[{t}]"
-                    year = _get(target_doc, "year", twhere, int)
-                    if year in seen_years:
-                        raise DocumentError(f"{twhere}.year", _("year %(y)s appears twice") % {"y": year})
-                    seen_years.add(year)
-                    raw = (target_doc.get("raw") or "").strip()
-                    target = Target(indicator=indicator, year=year, raw=raw, note=target_doc.get("note") or "",
-                                    cumulative=bool(target_doc.get("cumulative")), **parsed_fields(raw))
-                    _clean(target, twhere)
-                    target._history_user = actor
-                    target.save()
-                    counts["targets"] += 1
-    record(Action.PLAN_LOADED, actor=actor, obj=cycle, city=city,
-           new={"source": document.get("source") or {}, **counts}, reason=reason)
-    return cycle
+                    if target_doc.year in seen_years:
+                        raise DocumentError(f"{twhere}.year", _("year %(y)s appears twice") % {"y": target_doc.year})
+                    seen_years.add(target_doc.year)
+                    if not start_le(cycle, target_doc.year):
+                        raise DocumentError(twhere, "year: " + _("Year %(y)s is outside the plan period %(p)s.")
+                                            % {"y": target_doc.year, "p": cycle.period_label})
+                    raw = target_doc.raw.strip()
+                    target = Target(year=target_doc.year, raw=raw, note=target_doc.note,
+                                    cumulative=target_doc.cumulative, **parsed_fields(raw))
+                    _clean(target, twhere, exclude=["indicator"])
+                    targets.append(target)
+                    target_parent.append(indicator)
+    history = {"default_user": actor if getattr(actor, "is_authenticated", False) else None,
+               "default_change_reason": _("imported from %(f)s") % {"f": default_file or _("a plan document")}}
+    bulk_create_with_history(chapters, AgencyPlan, **history)
+    _attach(sections, section_parent, "chapter")
+    Section.objects.bulk_create(sections)
+    _attach(goals, goal_parent, "chapter")
+    bulk_create_with_history(goals, Goal, **history)
+    _attach(indicators, indicator_parent, "goal")
+    bulk_create_with_history(indicators, Indicator, **history)
+    _attach(owners, owner_parent, "indicator")
+    IndicatorOwner.objects.bulk_create(owners)
+    _attach(targets, target_parent, "indicator")
+    bulk_create_with_history(targets, Target, batch_size=2000, **history)
+    return {
+        "chapters": len(chapters), "goals": len(goals), "indicators": len(indicators), "targets": len(targets),
+        "revisions": len(document.revisions), "anomalies": len(document.anomalies),
+    }
+
+
+def start_le(cycle: PlanCycle, year: int) -> bool:
+    return cycle.start_year <= year <= cycle.end_year
+
+
+def _attach(children, parents, name):
+    for child, parent in zip(children, parents):
+        setattr(child, name, parent)
+
+
+def _check_perspective(goal: Goal, city: City, where: str) -> None:
+    if goal.perspective and goal.perspective not in city.perspectives:
+        raise DocumentError(where, "perspective: " + _("“%(p)s” is not one of this city's perspectives: %(list)s")
+                            % {"p": goal.perspective, "list": "、".join(city.perspectives)})
+
+
+def _check_eval_system(indicator: Indicator, city: City, where: str) -> None:
+    legend = city.eval_system_legend
+    if indicator.eval_system and indicator.eval_system not in legend:
+        raise DocumentError(where, "eval_system: " + _("評估體制 code “%(c)s” is not in this city's legend (%(codes)s).")
+                            % {"c": indicator.eval_system, "codes": ", ".join(sorted(legend))})

@@ -4,6 +4,7 @@ Every imported entity keeps its source (file, page, line span); every parsed val
 Goal, Indicator and Target carry a version number (optimistic locking) and a versioned history.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -362,3 +363,30 @@ class Target(Versioned):
                 raise ValidationError(
                     {"year": _("Year %(y)s is outside the plan period %(p)s.") % {"y": self.year, "p": cycle.period_label}}
                 )
+
+
+class PlanImport(models.Model):
+    """One loaded plan document: the file, its hash, what was found (counts, anomalies, revision rows).
+
+    The interchange document itself is kept, so a later import of a changed file can be compared with it and
+    the revision appendix and anomalies stay readable until the revisions issue gives them tables of their own.
+    """
+
+    cycle = models.ForeignKey(PlanCycle, on_delete=models.CASCADE, related_name="imports", verbose_name=_("cycle"))
+    source_file = models.CharField(_("source file"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    counts = models.JSONField(_("counts"), default=dict)
+    anomalies = models.JSONField(_("anomalies"), default=list, blank=True)
+    revisions = models.JSONField(_("revision rows"), default=list, blank=True)
+    document = models.JSONField(_("plan document"), default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("imported by"))
+    created_at = models.DateTimeField(_("imported"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("plan import")
+        verbose_name_plural = _("plan imports")
+
+    def __str__(self) -> str:
+        return f"{self.source_file} → {self.cycle}"
