@@ -173,3 +173,15 @@ def test_demo_sample_facts_agree_with_the_seed_file(world, seeds_dir):
                     assert target["raw"].replace(" ", "") in text, (indicator["name"], target, first)
                 checked += 1
     assert checked == 28 + 13 + 29 + 9
+
+
+def test_a_file_with_another_chapter_of_the_cycle_adds_it(world):
+    """A book may come as one file per chapter (Keelung 111–114: 都市發展處 and 綜合發展處 files)."""
+    cycle = do_load_plan(copy.deepcopy(SMALL), actor=world.admin)
+    other = copy.deepcopy(SMALL)
+    other["source"]["sha256"] = "3" * 64
+    other["chapters"][0]["agency"] = "財政處"
+    result = do_import_plan(other, actor=world.admin)
+    assert (result.status, result.cycle) == ("extended", cycle)
+    assert sorted(cycle.chapters.values_list("agency__name", flat=True)) == ["民政處", "財政處"]
+    assert do_import_plan(copy.deepcopy(other), actor=world.admin).status == "unchanged"

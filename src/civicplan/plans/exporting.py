@@ -73,7 +73,7 @@ def _indicator(indicator: Indicator) -> interchange.Indicator:
     )
 
 
-def _chapter_key(chapter: interchange.Chapter) -> str:
+def chapter_key(chapter: interchange.Chapter) -> str:
     return chapter.agency or (f"{chapter.theme.code} {chapter.theme.name}" if chapter.theme else "?")
 
 
@@ -83,8 +83,8 @@ def diff_documents(old: interchange.PlanDocument, new: interchange.PlanDocument,
     Indicators are matched by chapter, goal name and indicator name; wording changes show as removed + added.
     """
     out: list[str] = []
-    old_chapters = {_chapter_key(c): c for c in old.chapters}
-    new_chapters = {_chapter_key(c): c for c in new.chapters}
+    old_chapters = {chapter_key(c): c for c in old.chapters}
+    new_chapters = {chapter_key(c): c for c in new.chapters}
     for key in old_chapters.keys() - new_chapters.keys():
         out.append(f"- {key}")
     for key in new_chapters.keys() - old_chapters.keys():

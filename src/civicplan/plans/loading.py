@@ -11,6 +11,7 @@ never replaced in place).
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -25,7 +26,7 @@ from civicplan.audit.services import record
 from civicplan.editing import ValidationError
 from civicplan.interchange.serialise import FormatError
 from civicplan.permissions import require
-from civicplan.plans.exporting import cycle_to_document, diff_documents
+from civicplan.plans.exporting import chapter_key, cycle_to_document, diff_documents
 from civicplan.plans.models import (
     AgencyPlan,
     Goal,
@@ -151,38 +152,63 @@ def do_import_plan(document, *, actor, reason: str = "", replace: bool = False) 
     _use_canonical_names(document, city)
     existing = PlanCycle.objects.filter(city=city, kind=document.kind, start_year=start, end_year=end).first()
     if existing is not None:
-        sha = document.source.sha256
-        if sha and existing.imports.filter(sha256=sha).exists():
-            return LoadResult(existing, "unchanged", counts=document.counts())
-        differences = diff_documents(cycle_to_document(existing), document)
-        if not differences:
-            return LoadResult(existing, "unchanged", counts=document.counts())
-        if not replace:
-            if not sha:
-                raise DocumentError("document.period", _("%(city)s already has this plan (%(s)s–%(e)s).")
-                                    % {"city": city.name, "s": start, "e": end})
-            raise ReplaceNeeded(existing, differences)
-        if existing.is_locked:
-            raise PermissionDenied(_("%(cycle)s is %(status)s: it is not replaced in place; roll it forward instead.")
-                                   % {"cycle": existing, "status": existing.get_status_display()})
-        require(actor, "plans.change_cycle", existing)
-        existing.chapters.all().delete()
-        existing.themes.all().delete()
-        counts = _load_content(existing, document, actor, city)
-        _record_import(existing, document, actor, counts)
-        record(Action.PLAN_REPLACED, actor=actor, obj=existing, city=city, reason=reason,
-               new={"source": _source_info(document), **counts, "differences": differences[:200]})
-        return LoadResult(existing, "replaced", counts=counts, differences=differences)
-
+        return _into_existing(existing, document, actor=actor, reason=reason, replace=replace, city=city)
     cycle = PlanCycle(city=city, kind=document.kind, start_year=start, end_year=end, title=document.title)
     _clean(cycle, "document")
     cycle._history_user = actor
     cycle.save()
-    counts = _load_content(cycle, document, actor, city)
+    counts = _load_content(cycle, document, document.chapters, actor, city)
     _record_import(cycle, document, actor, counts)
     record(Action.PLAN_LOADED, actor=actor, obj=cycle, city=city, new={"source": _source_info(document), **counts},
            reason=reason)
     return LoadResult(cycle, "loaded", counts=counts)
+
+
+def _into_existing(cycle: PlanCycle, document, *, actor, reason: str, replace: bool, city: City) -> LoadResult:
+    """A document for a cycle that exists: its chapters are compared with the cycle's chapters of the same
+    agencies (or themes). New chapters are added (a book may come as one file per chapter); chapters that
+    differ are replaced only when asked; chapters the document does not contain are left alone."""
+    sha = document.source.sha256
+    if sha and cycle.imports.filter(sha256=sha).exists():
+        return LoadResult(cycle, "unchanged", counts=document.counts())
+    current = cycle_to_document(cycle)
+    present = {chapter_key(c) for c in current.chapters}
+    overlapping = [c for c in document.chapters if chapter_key(c) in present]
+    added = [c for c in document.chapters if chapter_key(c) not in present]
+    keys = {chapter_key(c) for c in overlapping}
+    current.chapters = [c for c in current.chapters if chapter_key(c) in keys]
+    subset = copy.copy(document)
+    subset.chapters = overlapping
+    differences = diff_documents(current, subset)
+    if not differences and not added:
+        return LoadResult(cycle, "unchanged", counts=document.counts())
+    if differences and not replace:
+        if not sha:
+            raise DocumentError("document.period", _("%(city)s already has this plan (%(s)s–%(e)s).")
+                                % {"city": city.name, "s": cycle.start_year, "e": cycle.end_year})
+        raise ReplaceNeeded(cycle, differences)
+    if cycle.is_locked:
+        raise PermissionDenied(_("%(cycle)s is %(status)s: it is not changed in place; roll it forward instead.")
+                               % {"cycle": cycle, "status": cycle.get_status_display()})
+    require(actor, "plans.change_cycle", cycle)
+    chapters = overlapping if differences else []
+    if chapters:
+        doomed = [c for c in cycle.chapters.select_related("agency", "theme") if _db_key(c) in keys]
+        themes = [c.theme_id for c in doomed if c.theme_id]
+        AgencyPlan.objects.filter(pk__in=[c.pk for c in doomed]).delete()
+        Theme.objects.filter(pk__in=themes).delete()
+    counts = _load_content(cycle, document, [*chapters, *added], actor, city,
+                           first_order=cycle.chapters.count() + 1)
+    _record_import(cycle, document, actor, counts)
+    status = "replaced" if chapters else "extended"
+    record(Action.PLAN_REPLACED if chapters else Action.PLAN_LOADED, actor=actor, obj=cycle, city=city,
+           reason=reason, new={"source": _source_info(document), **counts, "differences": differences[:200],
+                               "added": [chapter_key(c) for c in added]})
+    return LoadResult(cycle, status, counts=counts, differences=differences)
+
+
+def _db_key(chapter: AgencyPlan) -> str:
+    return chapter.agency.name if chapter.agency_id else f"{chapter.theme.code} {chapter.theme.name}"
 
 
 def _use_canonical_names(document, city: City) -> None:
@@ -214,24 +240,25 @@ def _record_import(cycle, document, actor, counts):
         )
 
 
-def _load_content(cycle: PlanCycle, document, actor, city: City) -> dict:
+def _load_content(cycle: PlanCycle, document, chapter_docs, actor, city: City, first_order: int = 1) -> dict:
     """Validate every record of the document, then write them level by level in bulk, with history."""
     default_file = document.source.file or ""
     agencies = _AgencyBook(city)
     chapters, goals, indicators, targets, owners, sections = [], [], [], [], [], []
     goal_parent, indicator_parent, target_parent, owner_parent, section_parent = [], [], [], [], []
-    for c, chapter_doc in enumerate(document.chapters):
-        where = f"chapters[{c}]"
+    positions = {id(c): n for n, c in enumerate(document.chapters)}
+    for c, chapter_doc in enumerate(chapter_docs):
+        where = f"chapters[{positions.get(id(chapter_doc), c)}]"
         theme = None
         if chapter_doc.theme is not None:
             theme = Theme(cycle=cycle, code=chapter_doc.theme.code, name=chapter_doc.theme.name,
-                          priorities=chapter_doc.theme.priorities, order=c + 1)
+                          priorities=chapter_doc.theme.priorities, order=first_order + c)
             _clean(theme, f"{where}.theme", exclude=["cycle"])
             theme.save()
         if chapter_doc.agency is None and theme is None:
             raise DocumentError(f"{where}.agency", _("a chapter needs an agency or a theme"))
         agency = agencies.get(chapter_doc.agency) if chapter_doc.agency else None
-        chapter = AgencyPlan(cycle=cycle, agency=agency, theme=theme, order=c + 1, mission=chapter_doc.mission,
+        chapter = AgencyPlan(cycle=cycle, agency=agency, theme=theme, order=first_order + c, mission=chapter_doc.mission,
                              vision=chapter_doc.vision, priorities=chapter_doc.priorities,
                              **_source(chapter_doc.source, default_file))
         _clean(chapter, where)

@@ -2,21 +2,35 @@
 and with --serve ADDR run the web server. `make demo` calls it after `civicplan migrate`."""
 
 import json
+import os
+from pathlib import Path
 from importlib import resources
 
+import civicplan
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
 
 from civicplan.agencies.models import Agency, City, Membership
 from civicplan.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from civicplan.plans.loading import do_load_plan
+from civicplan.plans.loading import do_import_plan, do_load_plan
 from civicplan.plans.models import PlanCycle
 
 SAMPLE = "sample_keelung_109_112.json"
+
+
+def seeds_dir() -> Path | None:
+    """../shared/seeds beside the checkout (or $CIVICPLAN_SEEDS), if it is there."""
+    candidates = [os.environ.get("CIVICPLAN_SEEDS"), Path.cwd().parent / "shared" / "seeds",
+                  Path(civicplan.__file__).resolve().parents[2].parent / "shared" / "seeds"]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_dir() and any(Path(candidate).iterdir()):
+            return Path(candidate)
+    return None
 
 
 class Command(BaseCommand):
@@ -24,10 +38,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--serve", metavar="ADDR", help="serve on ADDR (e.g. 127.0.0.1:8000) afterwards")
+        parser.add_argument("--seeds", metavar="DIR", type=Path,
+                            help="import the plan books in DIR (default: ../shared/seeds beside the checkout)")
 
-    def handle(self, *args, serve=None, **options):
+    def handle(self, *args, serve=None, seeds=None, **options):
         translation.activate(settings.LANGUAGE_CODE)  # names of records as users read them
         operator = self._operator()
+        seeds = seeds or seeds_dir()
+        if seeds is not None:
+            self._import_seeds(seeds, operator)
         document = json.loads(resources.files("civicplan.demo").joinpath(SAMPLE).read_text(encoding="utf-8"))
         period = document["period"]
         loaded = PlanCycle.objects.filter(
@@ -46,6 +65,30 @@ class Command(BaseCommand):
         if serve:
             self.stdout.write(f"\nServing on http://{serve}/  (Ctrl-C to stop)")
             call_command("runserver", serve, use_reloader=False)
+
+    def _import_seeds(self, folder: Path, operator):
+        """The real plan books, through the importer; a book that cannot be read is reported and skipped."""
+        from civicplan.importing.document import ReadError
+        from civicplan.importing.pipeline import merge, parse_file
+
+        parsed = []
+        for path in sorted(p for p in folder.iterdir() if p.is_file()):
+            try:
+                parsed.append(parse_file(path).document)
+            except (ReadError, ImportError, ValueError) as error:
+                self.stdout.write(f"Skipped {path.name}: {error}")
+        for document in merge(parsed):
+            try:
+                result = do_import_plan(document, actor=operator, reason="demo: seed plan books")
+            except (ValidationError, PermissionDenied) as error:
+                self.stdout.write(f"Skipped {document.source.file}: {error}")
+                continue
+            if result.status == "unchanged":
+                self.stdout.write(f"Already loaded: {result.cycle}")
+            else:
+                counts = result.counts
+                self.stdout.write(f"Imported {document.source.file}: {result.cycle} ({counts['chapters']} chapters, "
+                                  f"{counts['indicators']} indicators, {len(document.anomalies)} anomalies)")
 
     @transaction.atomic
     def _operator(self):

@@ -1,0 +1,123 @@
+"""read → detect the layout family → parse → apply what the caller knows → validate."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from civicplan.importing.document import ReadError, SourceText
+from civicplan.importing.readers import read_bytes, read_file
+from civicplan.importing.validate import validate
+from civicplan import interchange
+from civicplan.interchange import Anomaly, PlanDocument
+
+# The layout families, most specific first; `generic` maps any table with recognisable headers.
+FAMILIES = ("keelung", "chiayi", "taipei", "generic")
+MIN_CONFIDENCE = 0.3
+
+
+def family_module(name: str):
+    return importlib.import_module(f"civicplan.importing.tables.{name}")
+
+
+def detect_family(source: SourceText) -> tuple[str, float]:
+    best, best_score = "", 0.0
+    for name in FAMILIES:
+        try:
+            module = family_module(name)
+        except ImportError:  # a family not built yet
+            continue
+        score = module.detect(source)
+        if score > best_score:
+            best, best_score = name, score
+    if best_score < MIN_CONFIDENCE:
+        raise ReadError(source.name, "no plan tables found: this does not look like a plan book "
+                        "(no KPI table with headers such as 關鍵績效指標 / 衡量標準 / 年度目標值)")
+    return best, best_score
+
+
+@dataclass
+class Parsed:
+    document: PlanDocument
+    source: SourceText
+    family: str
+    seconds: float
+
+
+def parse_source(source: SourceText, *, city: str | None = None, period: tuple[int, int] | None = None,
+                 kind: str | None = None, family: str | None = None) -> Parsed:
+    started = time.perf_counter()
+    family = family or detect_family(source)[0]
+    document = family_module(family).parse(source)
+    if city:
+        document.city = city
+    if period:
+        document.period = {"start": period[0], "end": period[1]}
+    if kind:
+        document.kind = kind
+    problems = []
+    if not document.city:
+        problems.append("the city (use --city)")
+    if not document.period.get("start"):
+        problems.append("the plan period (use --period 109-112)")
+    if problems:
+        raise ReadError(source.name, "the document does not say " + " or ".join(problems))
+    document.anomalies = [a for a in document.anomalies if a.kind != "missing-metadata"]
+    if not document.chapters or not any(g.indicators for c in document.chapters for g in c.goals):
+        raise ReadError(source.name, f"no indicators found (read as the {family} layout); "
+                        "is the file truncated or of another kind?")
+    validate(document)
+    return Parsed(document, source, family, time.perf_counter() - started)
+
+
+def parse_file(path, **options) -> Parsed:
+    return parse_source(read_file(path), **options)
+
+
+def parse_upload(data: bytes, name: str, **options) -> Parsed:
+    return parse_source(read_bytes(data, Path(name).name), **options)
+
+
+def anomaly_summary(anomalies: list[Anomaly]) -> dict[str, int]:
+    summary: dict[str, int] = {}
+    for anomaly in anomalies:
+        summary[anomaly.kind] = summary.get(anomaly.kind, 0) + 1
+    return dict(sorted(summary.items()))
+
+
+def merge(parsed_documents: list) -> list[interchange.PlanDocument]:
+    """Documents of the same plan (city, kind, period) → one document with all their chapters."""
+    merged: dict[tuple, interchange.PlanDocument] = {}
+    for document in parsed_documents:
+        _fill_source_files(document)
+        key = (document.city, document.kind, document.period.get("start"), document.period.get("end"))
+        if key not in merged:
+            merged[key] = document
+            continue
+        into = merged[key]
+        into.chapters += document.chapters
+        into.revisions += document.revisions
+        into.anomalies += document.anomalies
+        into.source = interchange.Source(
+            file=f"{into.source.file} + {document.source.file}",
+            sha256=_combined(into.source.sha256, document.source.sha256),
+        )
+    return list(merged.values())
+
+
+def _combined(*hashes) -> str | None:
+    if not all(hashes):
+        return None
+    return hashlib.sha256("".join(sorted(hashes)).encode()).hexdigest()
+
+
+def _fill_source_files(document: interchange.PlanDocument) -> None:
+    """Every chapter, goal and indicator names its own file, so that merged documents still cite the right one."""
+    name = document.source.file
+    for chapter in document.chapters:
+        for node in (chapter, *chapter.sections, *chapter.goals, *(i for g in chapter.goals for i in g.indicators)):
+            if not node.source.file:
+                node.source.file = name
