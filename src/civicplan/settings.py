@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "civicplan.audit",
     "civicplan.agencies",
     "civicplan.plans",
+    "civicplan.imports",
     "civicplan.web",
 ]
 

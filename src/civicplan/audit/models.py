@@ -31,6 +31,8 @@ class Action(models.TextChoices):
     TARGET_CHANGED = "target.changed", _("Target changed")
     PLAN_LOADED = "plan.loaded", _("Plan loaded from a plan document")
     PLAN_REPLACED = "plan.replaced", _("Plan replaced by a changed plan document")
+    IMPORT_UPLOADED = "import.uploaded", _("Plan book uploaded and read")
+    IMPORT_CANCELLED = "import.cancelled", _("Uploaded plan book cancelled")
 
 
 class AuditEvent(models.Model):

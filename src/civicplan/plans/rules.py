@@ -3,6 +3,7 @@
 import rules
 
 from civicplan.agencies.rules import (
+    is_admin_anywhere,
     is_agency_head,
     is_agency_member,
     is_city_admin,
@@ -57,3 +58,12 @@ permissions.add_rule("plans.review_chapter", (is_city_reviewer | is_city_admin) 
 permissions.add_rule("plans.change_cycle", is_city_admin)
 permissions.add_rule("plans.add_cycle", is_city_admin)
 permissions.add_rule("audit.view_history", is_city_member)
+
+
+@rules.predicate
+def is_operator_or_admin_anywhere(user) -> bool:
+    """The system operator (superuser) or a 研考 administrator of some city: may upload plan books."""
+    return bool(getattr(user, "is_superuser", False) and user.is_active) or is_admin_anywhere(user)
+
+
+permissions.add_rule("imports.upload_plan", is_operator_or_admin_anywhere)

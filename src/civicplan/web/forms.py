@@ -151,3 +151,31 @@ class TargetForm(VersionedModelForm):
         fields = list(TARGET_FIELDS)
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"raw": _("As it is to be printed, e.g. 360件, ≧95%, 112年6月底前完成.")}
+
+
+class UploadPlanForm(forms.Form):
+    file = forms.FileField(label=_("Plan book (txt, md, html, docx, odt, pdf)"))
+    city = forms.CharField(label=_("City, if the book does not say"), required=False, max_length=50)
+    period = forms.CharField(label=_("Plan period in ROC years, if the book does not say (e.g. 109-112)"),
+                             required=False, max_length=20)
+
+    def clean_period(self):
+        import re
+
+        text = (self.cleaned_data.get("period") or "").strip()
+        if not text:
+            return None
+        match = re.fullmatch(r"(\d{2,3})\s*(?:[-–~至到]\s*(\d{2,3}))?", text)
+        if not match or int(match[2] or match[1]) < int(match[1]):
+            raise ValidationError(_("Give ROC years such as 109-112."))
+        return int(match[1]), int(match[2] or match[1])
+
+
+class CommitImportForm(forms.Form):
+    reason = forms.CharField(label=_("Comment (kept in the audit trail)"), required=False, max_length=500)
+
+    def __init__(self, *args, needs_replace=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if needs_replace:
+            self.fields["replace"] = forms.BooleanField(
+                label=_("Replace the chapters that differ (their edits in this draft cycle are lost)"), required=True)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from civicplan.web import views
+from civicplan.web import imports, views
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -18,5 +18,9 @@ urlpatterns = [
     path("indicators/<int:pk>/delete/", views.indicator_delete, name="indicator-delete"),
     path("targets/<int:pk>/edit/", views.target_edit, name="target-edit"),
     path("targets/preview/", views.target_preview, name="target-preview"),
+    path("imports/", imports.import_list, name="imports"),
+    path("imports/<int:pk>/", imports.import_preview, name="import-preview"),
+    path("imports/<int:pk>/commit/", imports.import_commit, name="import-commit"),
+    path("imports/<int:pk>/cancel/", imports.import_cancel, name="import-cancel"),
     path("history/<str:kind>/<int:pk>/", views.history, name="history"),
 ]
