@@ -63,15 +63,18 @@ def test_a_changed_file_lists_the_differences_and_needs_replace(seeds_dir, opera
     run(original)
     text = original.read_text("utf-8")
     cycle = PlanCycle.objects.get()
-    target = Target.objects.filter(indicator__goal__chapter__cycle=cycle, raw__regex=r"^\d+$").first()
+    target = Target.objects.filter(indicator__goal__chapter__cycle=cycle, raw__regex=r"^[0-9]+").first()
     assert target is not None
-    changed_raw = str(int(target.raw) + 7)
+    number = re.match(r"\d+", target.raw)[0]
+    changed_raw = str(int(number) + 7) + target.raw[len(number):]
     lines = text.split("\n")
     first, last = target.indicator.source_line_start, target.indicator.source_line_end
     for n in range(first - 1, last):
         if target.raw in lines[n]:
             lines[n] = lines[n].replace(target.raw, changed_raw, 1)
             break
+    else:
+        pytest.fail(f"{target.raw} not on lines {first}–{last}")
     changed = tmp_path / original.name
     changed.write_text("\n".join(lines), "utf-8")
     before = _counts()
@@ -90,7 +93,7 @@ def test_a_changed_file_lists_the_differences_and_needs_replace(seeds_dir, opera
     ("junk.txt", bytes(range(256)) * 40, "not text"),
     ("book.pdf", b"this is no pdf", "not a PDF"),
     ("notes.txt", "今天天氣很好。\n明天也是。\n".encode("utf-8"), "plan"),
-    ("truncated.txt", None, "no indicators"),
+    ("truncated.txt", None, "no plan tables"),
 ])
 def test_bad_files_get_a_clear_error_and_change_nothing(seeds_dir, operator, tmp_path, name, content, message):
     if content is None:  # the first 60 lines of a book: title and contents, no KPI table

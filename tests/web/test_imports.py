@@ -64,16 +64,19 @@ def test_a_changed_book_shows_differences_and_needs_the_replace_box(world, clien
     admin.post(reverse("import-commit", args=[ImportDraft.objects.get().pk]), {"reason": "v1"})
     indicator = Indicator.objects.filter(goal__chapter__cycle__start_year=111).order_by("id").first()
     lines = (seeds_dir / BOOK).read_text("utf-8").split("\n")
-    line = indicator.source_line_start - 1
-    lines[line] = lines[line].replace(indicator.name, indicator.name + "（修正）", 1)
+    span = range(indicator.source_line_start - 1, indicator.source_line_end)
+    line = next(n for n in span if indicator.name[:6] in lines[n])
+    piece = indicator.name[:6]
+    lines[line] = lines[line].replace(piece, piece + "（修正）", 1)
+    new_name = indicator.name.replace(piece, piece + "（修正）", 1)
     changed = tmp_path / BOOK
     changed.write_text("\n".join(lines), "utf-8")
     _upload(admin, changed)
     draft = ImportDraft.objects.order_by("-id").first()
     assert any(indicator.name in d for d in draft.differences)
-    assert "（修正）" in text(admin.get(reverse("import-preview", args=[draft.pk])))
+    assert new_name in text(admin.get(reverse("import-preview", args=[draft.pk])))
     refused = admin.post(reverse("import-commit", args=[draft.pk]), {"reason": "v2"})
     assert refused.status_code == 400
     replaced = admin.post(reverse("import-commit", args=[draft.pk]), {"reason": "v2", "replace": "on"})
     assert replaced.status_code == 302
-    assert Indicator.objects.filter(name=indicator.name + "（修正）").exists()
+    assert Indicator.objects.filter(name=new_name).exists()
