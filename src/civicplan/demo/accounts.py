@@ -16,8 +16,8 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("yankao", Role.ADMIN, None, "研考管理員（綜合發展處）, also Django admin"),
-    DemoAccount("reviewer", Role.REVIEWER, None, "審查人員"),
+    DemoAccount("yankao", Role.ADMIN, None, "研考管理員（每個示範縣市）, also Django admin"),
+    DemoAccount("reviewer", Role.REVIEWER, None, "審查人員（每個示範縣市）"),
     DemoAccount("civil", Role.EDITOR, "民政處", "民政處 承辦人"),
     DemoAccount("civil_head", Role.HEAD, "民政處", "民政處 單位主管"),
     DemoAccount("finance", Role.EDITOR, "財政處", "財政處 承辦人"),

@@ -18,6 +18,7 @@ import unicodedata
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \u3000]+(?=[{_CJK}{_CJK_PUNCT}])")
+_SCRIPT_TAG = re.compile(r"\s*<(sub|sup)>\s*([^<]*?)\s*</\1>\s*", re.IGNORECASE)  # PM <sub>2.5</sub> → PM2.5
 _TAG = re.compile(r"</?(?:sub|sup|span|b|i|em|strong|u|font|br|p|div|td|th|tr)\b[^>]*>", re.IGNORECASE)
 _LATEX = [
     (re.compile(r"\$\\geq?\$|\\geq?\b"), "≧"),
@@ -39,6 +40,7 @@ def compatibility_to_unified(text: str) -> str:
 
 def strip_markup(text: str) -> str:
     if "<" in text:
+        text = _SCRIPT_TAG.sub(r"\2", text)
         text = _TAG.sub("", text)
     if "&" in text:
         text = html.unescape(text)

@@ -23,6 +23,8 @@ class Source:
 
 @dataclass
 class Target:
+    """The target of one ROC year, as printed."""
+
     year: int  # ROC year
     raw: str  # as printed, internal line breaks joined
     note: str = ""
@@ -31,12 +33,16 @@ class Target:
 
 @dataclass
 class Owner:
+    """An agency responsible for an indicator: lead (主責) or co-owner (協辦)."""
+
     agency: str
     role: str = "lead"  # lead | co
 
 
 @dataclass
 class Indicator:
+    """A KPI (關鍵績效指標) or common indicator (共同性指標)."""
+
     seq: int
     name: str
     label: str | None = None
@@ -55,6 +61,8 @@ class Indicator:
 
 @dataclass
 class Goal:
+    """A key strategic goal (關鍵策略目標) or common goal (共同性目標); in a strategy map, an objective."""
+
     kind: str  # key | common
     seq: int
     name: str  # without the （業務成果） tag
@@ -69,6 +77,8 @@ class Goal:
 
 @dataclass
 class Theme:
+    """A strategy-map theme (A–H, T) with its 施政重點."""
+
     code: str  # A–H, T
     name: str
     priorities: list[str] = field(default_factory=list)  # 施政重點
@@ -76,6 +86,8 @@ class Theme:
 
 @dataclass
 class Section:
+    """A narrative section of a chapter (numbering, heading, text)."""
+
     label: str  # 貳、一
     heading: str
     text: str = ""
@@ -84,7 +96,9 @@ class Section:
 
 @dataclass
 class Chapter:
-    agency: str | None  # None for a city-wide strategy-map theme
+    """An agency's chapter, or a city-wide strategy-map theme (agency null)."""
+
+    agency: str | None = None  # None for a city-wide strategy-map theme
     theme: Theme | None = None
     mission: str = ""
     vision: str = ""
@@ -113,6 +127,8 @@ class Revision:
 
 @dataclass
 class Anomaly:
+    """Something the importer could not read cleanly or that does not add up; never silently repaired."""
+
     kind: str  # e.g. goal-list-mismatch, count-mismatch, shifted-row, duplicate-indicator, appendix-contradicts-body
     message: str
     source: Source = field(default_factory=Source)
@@ -120,6 +136,8 @@ class Anomaly:
 
 @dataclass
 class PlanDocument:
+    """A plan book as structured data: civicplan.plan/1."""
+
     city: str
     kind: str  # medium-term | annual | strategy-map
     period: dict  # {"start": 109, "end": 112}

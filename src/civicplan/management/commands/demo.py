@@ -58,6 +58,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"The sample plan is already loaded: {loaded}")
         self._accounts(City.objects.get(name=document["city"]))
+        for other in City.objects.exclude(name=document["city"]):  # city-wide demo roles see every demo city
+            self._accounts(other, city_wide_only=True)
         self.stdout.write("")
         self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
         for account in DEMO_ACCOUNTS:
@@ -102,9 +104,11 @@ class Command(BaseCommand):
         return user
 
     @transaction.atomic
-    def _accounts(self, city):
+    def _accounts(self, city, city_wide_only=False):
         User = get_user_model()
         for account in DEMO_ACCOUNTS:
+            if city_wide_only and account.agency:
+                continue
             user, created = User.objects.get_or_create(username=account.username)
             if created:
                 user.set_password(DEMO_PASSWORD)
