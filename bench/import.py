@@ -42,12 +42,18 @@ def main() -> None:
 
     print(f"{'file':28} {'layout':9} {'KPI rows':>8} {'parse s':>8} {'rows/s':>9} {'peak MB':>8}")
     total_parse, total_rows, parsed = 0.0, 0, []
+    from civicplan.importing.document import ReadError
+
     for path in files:
         best = float("inf")
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            result = parse_file(path)
-            best = min(best, time.perf_counter() - started)
+        try:
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                result = parse_file(path)
+                best = min(best, time.perf_counter() - started)
+        except ReadError as error:
+            print(f"{path.name:28} not read: {error}")
+            continue
         tracemalloc.start()
         parse_file(path)
         peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024

@@ -125,16 +125,25 @@ def _is_operator(actor) -> bool:
 
 
 class _AgencyBook:
-    """Agencies of a city by name or alias, created on first sight (a plan book names its agencies)."""
+    """Agencies of a city by name or alias, read once, created on first sight (a plan book names its agencies)."""
 
     def __init__(self, city: City):
         self.city = city
-        self.next_order = city.agencies.count() + 1
+        self.by_name: dict[str, Agency] = {}
+        agencies = list(city.agencies.all())
+        for agency in agencies:  # names first: an alias never hides another agency's own name
+            self.by_name[agency.name] = agency
+        for agency in agencies:
+            for alias in agency.aliases:
+                self.by_name.setdefault(alias, agency)
+        self.next_order = len(agencies) + 1
 
     def get(self, name: str) -> Agency:
-        agency = Agency.resolve(self.city, name)
+        name = name.strip()
+        agency = self.by_name.get(name)
         if agency is None:
             agency = Agency.objects.create(city=self.city, name=name, order=self.next_order)
+            self.by_name[name] = agency
             self.next_order += 1
         return agency
 
