@@ -124,3 +124,32 @@ def test_demo_serves_login_and_editor_changes_a_target(demo, page):
                         for t in ("plans_plancycle", "plans_indicator", "auth_user", "agencies_membership")]
     assert counts_after == counts_before
     assert _target_raw(demo["db"], "民政處", indicator_id, year) == new_value
+
+
+def test_the_yankao_admin_uploads_a_plan_book_and_loads_it(demo, page, tmp_path):
+    """Upload → preview with counts → load → the new cycle's chapter is there, in a real browser."""
+    import json
+
+    book = tmp_path / "民政處_113-116.json"
+    book.write_text(json.dumps({
+        "format": "civicplan.plan/1", "city": "基隆市", "kind": "medium-term", "period": {"start": 113, "end": 116},
+        "chapters": [{"agency": "民政處", "goals": [
+            {"kind": "key", "seq": 1, "name": "強化里政服務", "perspective": "業務成果", "indicators": [
+                {"seq": 1, "name": "里鄰建設服務案件數", "eval_system": "1", "eval_method": "統計數據",
+                 "targets": [{"year": y, "raw": f"{y * 3}件"} for y in range(113, 117)]}]},
+        ]}],
+    }, ensure_ascii=False), "utf-8")
+    page.goto(demo["url"] + "/accounts/login/")
+    page.fill("input[name=username]", "yankao")
+    page.fill("input[name=password]", "civicplan-demo")
+    page.get_by_role("button", name="登入").click()
+    page.get_by_role("link", name="匯入").click()
+    page.set_input_files("input[name=file]", str(book))
+    page.get_by_role("button", name="讀取檔案").click()
+    page.wait_for_url("**/imports/*/")
+    assert "民政處" in page.content() and "沒有異常" in page.content()
+    page.get_by_role("button", name="載入系統").click()
+    page.wait_for_url("**/cycles/*/")
+    assert "113–116年度" in page.content()
+    page.get_by_role("link", name="民政處").click()
+    assert "339件" in page.content() and "348件" in page.content()
