@@ -6,11 +6,12 @@ from django.contrib import admin
 from django.urls import reverse
 
 from civicplan.audit.models import Action, AuditEvent
-from civicplan.plans.models import AgencyPlan, Goal, Indicator, Target
+from civicplan.imports.models import ImportDraft
+from civicplan.plans.models import AgencyPlan, Goal, Indicator, PlanImport, Target
 
 pytestmark = pytest.mark.django_db
 
-READ_ONLY = {AgencyPlan, Goal, Indicator, Target, AuditEvent}  # the audit trail is never edited
+READ_ONLY = {AgencyPlan, Goal, Indicator, Target, AuditEvent, PlanImport, ImportDraft}  # audit trail, imports: never edited
 
 
 @pytest.fixture

@@ -21,21 +21,30 @@ class FormatError(ValueError):
         self.where = where
 
 
-def _prune(value):
-    """Drop None and empty defaults from the JSON to keep it readable (they come back on reading)."""
-    if isinstance(value, dict):
-        return {k: _prune(v) for k, v in value.items() if v is not None and v != [] and v != {} and v != ""}
+def _plain(value, compact: bool):
+    """A dataclass as JSON-ready data; with `compact`, optional fields left at an empty default are left out
+    (they come back on reading). Required fields are always written, even when empty (a target's raw "")."""
+    if dataclasses.is_dataclass(value):
+        out = {}
+        for f in dataclasses.fields(value):
+            item = getattr(value, f.name)
+            if compact and f.default is not dataclasses.MISSING and item == f.default:
+                continue
+            if compact and f.default_factory is not dataclasses.MISSING and item == f.default_factory():
+                continue
+            out[f.name] = _plain(item, compact)
+        return out
     if isinstance(value, list):
-        return [_prune(v) for v in value]
+        return [_plain(v, compact) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v, compact) for k, v in value.items()}
     return value
 
 
 def to_dict(document: PlanDocument, *, compact: bool = True) -> dict:
-    data = dataclasses.asdict(document)
-    data = {"format": data.pop("format"), **data}
-    if compact:
-        data = _prune(data)
-        data.setdefault("chapters", [])
+    data = _plain(document, compact)
+    data = {"format": data.pop("format", FORMAT), **data}
+    data.setdefault("chapters", [])
     return data
 
 

@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from civicplan.audit.admin_mixins import AuditedAdmin
 from civicplan.audit.models import Action
-from civicplan.plans.models import AgencyPlan, Goal, Indicator, PlanCycle, Target, Theme
+from civicplan.plans.models import AgencyPlan, Goal, Indicator, PlanCycle, PlanImport, Target, Theme
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
@@ -58,3 +58,9 @@ class IndicatorAdmin(ReadOnlyHistoryAdmin):
 class TargetAdmin(ReadOnlyHistoryAdmin):
     list_display = ("indicator", "year", "raw", "kind", "value", "unit")
     list_filter = ("year", "kind")
+
+
+@admin.register(PlanImport)
+class PlanImportAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("source_file", "cycle", "created_by", "created_at")
+    exclude = ("document",)
