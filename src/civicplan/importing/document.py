@@ -1,6 +1,7 @@
 """What a reader gives the parsers: the file's text as numbered lines, each with its page where known.
 
-Line numbers are 1-based and, for .txt/.md/.html files, are the file's own line numbers, so that every
+Line numbers are 1-based and, for .txt/.md files, are the file's own line numbers (HTML, docx, odt, pdf: lines of the
+produced text, in document order), so that every
 imported field can cite them. Readers of documents with real tables (docx, odt, pdf, html) write each table
 row as one line of TAB-separated cells (inside a cell, line breaks become "\\n"-free joined text) and also keep
 the tables as `Table` objects with the line of each row.
