@@ -66,8 +66,9 @@ def cycle_detail(request, pk):
         status_form = forms.CycleStatusForm(initial={"version": cycle.version})
         status_form.fields["status"].choices = [c for c in CycleStatus.choices if c[0] in allowed]
     mine = {m.agency_id for m in memberships_of(request.user) if m.agency_id}
+    imports = list(cycle.imports.select_related("created_by").defer("document"))
     return render(request, "civicplan/cycle.html", {
-        "cycle": cycle, "chapters": chapters, "status_form": status_form, "my_agencies": mine,
+        "cycle": cycle, "chapters": chapters, "status_form": status_form, "my_agencies": mine, "imports": imports,
     })
 
 
