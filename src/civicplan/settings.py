@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "civicplan.agencies",
     "civicplan.plans",
     "civicplan.imports",
+    "civicplan.tracking",
     "civicplan.web",
 ]
 
@@ -145,6 +146,7 @@ USE_TZ = True
 
 # --- Static files (vendored; nothing from a CDN) ----------------------------------------------
 STATIC_URL = "/static/"
+MEDIA_ROOT = DATA_DIR / "files"  # evidence files; served only through permission-checked views
 STATIC_ROOT = DATA_DIR / "static"  # collectstatic target for a production server
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True

@@ -52,6 +52,9 @@ class City(models.Model):
         default=ReportingFrequency.BIMONTHLY,
     )
     light_thresholds = models.JSONField(_("light thresholds (%)"), default=default_thresholds)
+    report_due_days = models.PositiveSmallIntegerField(
+        _("reports due (days after the period ends)"), default=10,
+    )
 
     class Meta:
         ordering = ["name"]

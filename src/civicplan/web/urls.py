@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from civicplan.web import imports, views
+from civicplan.web import imports, tracking, views
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -22,5 +22,13 @@ urlpatterns = [
     path("imports/<int:pk>/", imports.import_preview, name="import-preview"),
     path("imports/<int:pk>/commit/", imports.import_commit, name="import-commit"),
     path("imports/<int:pk>/cancel/", imports.import_cancel, name="import-cancel"),
+    path("tracking/", tracking.tracking_home, name="tracking"),
+    path("tracking/<int:agency_id>/<int:period_id>/", tracking.report_grid, name="report-grid"),
+    path("tracking/reports/<int:pk>/step/", tracking.report_step, name="report-step"),
+    path("tracking/measurements/<int:pk>/light/", tracking.measurement_light, name="measurement-light"),
+    path("tracking/measurements/<int:pk>/evidence/", tracking.measurement_evidence, name="measurement-evidence"),
+    path("tracking/evidence/<int:pk>/", tracking.evidence_file, name="evidence-file"),
+    path("tracking/freshness/<int:city_id>/", tracking.freshness, name="freshness"),
+    path("tracking/overview/<int:cycle_id>/<int:year>/", tracking.overview, name="tracking-overview"),
     path("history/<str:kind>/<int:pk>/", views.history, name="history"),
 ]

@@ -1,0 +1,54 @@
+"""Assessing a measurement: what was expected by this period, the achievement rate, the light.
+
+The rule the light was computed with (thresholds and formula, with a version) is stored with every
+assessment, so that changing a city's thresholds never rewrites earlier lights silently.
+Formulas: docs/targets.md (civicplan.targets does the arithmetic).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from civicplan.targets.values import parse_value
+
+RULE_VERSION = 1
+PRO_RATA_KINDS = {"quantity"}
+
+
+def expected_for_period(target_raw: str, kind: str, number, period, cumulative: bool) -> tuple[str, Decimal | None]:
+    """What the year's target asks by the end of this period: counts pro rata (cumulative within the year),
+    rates, deadlines and milestones as they are (a deadline is judged when due, a rate every period)."""
+    if number is None or kind not in PRO_RATA_KINDS or period.count == 1 or cumulative:
+        return target_raw, number
+    share = Decimal(period.seq) / Decimal(period.count)
+    expected = (Decimal(number) * share).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{format(expected.normalize(), 'f')}（{target_raw} × {period.seq}/{period.count}）", expected
+
+
+def assess(measurement, *, period) -> None:
+    """Set expected_raw, achievement_rate, light, light_rule and raise_candidate on `measurement` (not saved)."""
+    indicator = measurement.indicator
+    city = indicator.goal.chapter.cycle.city
+    thresholds = dict(city.light_thresholds)
+    target = next((t for t in indicator.targets.all() if t.year == period.year), None)
+    measurement.light_rule = {"version": RULE_VERSION, "thresholds": thresholds, "direction": indicator.direction}
+    measurement.achievement_rate = None
+    measurement.raise_candidate = False
+    actual = parse_value(measurement.actual_raw or "", year=period.year)
+    measurement.actual_value, measurement.actual_unit = actual.number, actual.unit
+    measurement.actual_kind, measurement.actual_date = actual.kind, getattr(actual, "deadline", None)
+    if target is None or not target.raw:
+        measurement.expected_raw, measurement.light = "", "white"
+        return
+    parsed_target = parse_value(target.raw, year=period.year)
+    expected_raw, expected_number = expected_for_period(target.raw, parsed_target.kind, parsed_target.number,
+                                                        period, target.cumulative)
+    measurement.expected_raw = expected_raw
+    from civicplan.targets import achievement
+
+    result = achievement.assess(parsed_target, actual, indicator.direction, year=period.year, expected=expected_number,
+                                period_end=period.ends_on, is_last_period=period.is_last, thresholds=thresholds)
+    measurement.achievement_rate = result.rate
+    measurement.light = result.light
+    measurement.raise_candidate = result.raise_candidate
+    measurement.light_rule["formula"] = result.formula

@@ -1,0 +1,89 @@
+"""Simulated actuals for the demo (示範資料): every past period of the imported plans gets values, so that
+every page has something to show. Marked `is_demo` on the report and 示範資料 in the text, everywhere."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from civicplan.agencies.models import Agency
+from civicplan.audit.models import Action
+from civicplan.audit.services import record
+from civicplan.plans.models import PlanCycle, PlanKind
+from civicplan.targets.values import parse_value
+from civicplan.tracking.assessment import assess, expected_for_period
+from civicplan.tracking.models import Measurement, Report, ReportStatus
+from civicplan.tracking.periods import periods_for
+from civicplan.tracking.services import indicators_for
+
+DEMO = "示範資料"
+OPEN_PERIODS = 2  # the last periods of the last plan year stay open, for trying the update grid
+
+
+def _actual(target_raw: str, expected: Decimal | None, period, rng: random.Random) -> str:
+    parsed = parse_value(target_raw, year=period.year)
+    if parsed.kind == "none":
+        return "-"
+    if parsed.kind == "deadline" and getattr(parsed, "deadline", None):
+        if not period.is_last:
+            return ""
+        reached = parsed.deadline + timedelta(days=rng.choice([-30, -12, -3, 0, 9, 40]))
+        return f"{reached.year - 1911}年{reached.month}月{reached.day}日完成"
+    if expected is None or parsed.number is None:
+        return ""
+    factor = Decimal(str(rng.choice([0.55, 0.78, 0.9, 0.97, 1.0, 1.0, 1.04, 1.1, 1.25])))
+    if parsed.kind == "percent":
+        value = min(Decimal(100), Decimal(parsed.number) * factor) if parsed.number <= 100 else parsed.number * factor
+        return f"{value.quantize(Decimal('0.1')).normalize():f}%"
+    value = (Decimal(expected) * factor).quantize(Decimal("1"))
+    return f"{value:f}{parsed.unit}"
+
+
+@transaction.atomic
+def simulate(*, actor, today: date | None = None, seed: int = 109) -> int:
+    """Create demo reports (approved, is_demo) for every past period of every medium-term plan; idempotent."""
+    today = today or timezone.localdate()
+    rng = random.Random(seed)
+    created = 0
+    for cycle in PlanCycle.objects.filter(kind=PlanKind.MEDIUM_TERM).select_related("city"):
+        agencies = Agency.objects.filter(indicator_ownerships__indicator__goal__chapter__cycle=cycle).distinct()
+        for year in cycle.years:
+            periods = [p for p in periods_for(cycle.city, year) if p.due_on < today]
+            if year == cycle.end_year:
+                periods = periods[:-OPEN_PERIODS] if len(periods) > OPEN_PERIODS else []
+            for period in periods:
+                for agency in agencies:
+                    if Report.objects.filter(agency=agency, period=period).exists():
+                        continue
+                    indicators = list(indicators_for(agency, period).prefetch_related("targets").select_related(
+                        "goal__chapter__cycle__city"))
+                    if not indicators:
+                        continue
+                    report = Report.objects.create(
+                        agency=agency, period=period, status=ReportStatus.APPROVED, is_demo=True,
+                        submitted_at=timezone.now(), approved_at=timezone.now())
+                    rows = []
+                    for indicator in indicators:
+                        m = Measurement(report=report, indicator=indicator)
+                        target = next((t for t in indicator.targets.all() if t.year == year), None)
+                        expected = None
+                        if target is not None:
+                            parsed = parse_value(target.raw, year=year)
+                            expected = expected_for_period(target.raw, parsed.kind, parsed.number, period,
+                                                           target.cumulative)[1]
+                        m.actual_raw = _actual(target.raw if target else "", expected, period, rng)
+                        m.progress_note = f"{DEMO}：依計畫進度辦理。"
+                        assess(m, period=period)
+                        if m.light in ("yellow", "red"):
+                            m.delay_reason = f"{DEMO}：受預算與人力調度影響，進度落後。"
+                            m.countermeasure = f"{DEMO}：調整執行期程並加強督導。"
+                        rows.append(m)
+                    Measurement.objects.bulk_create(rows)
+                    created += len(rows)
+    if created:
+        record(Action.DEMO_ACTUALS, actor=actor, new={"measurements": created, "marked": DEMO})
+    return created
