@@ -51,3 +51,9 @@ def seeds_dir():
     if not path.is_dir():
         pytest.skip(f"the seed documents are not at {path} (../shared/seeds beside the checkout)")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files (evidence) go to the test's own folder, never to the data folder."""
+    settings.MEDIA_ROOT = tmp_path / "files"

@@ -188,7 +188,8 @@ def test_the_browsers_language_does_not_override_zh_tw(world, client_for):
 
 
 @pytest.mark.parametrize("raw, expected", [("≧365件", "≥365 件"), ("95%", "95 %"), ("-", "No target"),
-                                           ("112年6月底前完成", "kept as text")])
+                                           ("112年6月底前完成", "Deadline · 112/06/30"),
+                                           ("6A 84B 45C", "assessed by hand")])
 def test_target_preview_reads_what_is_typed(world, client_for, raw, expected):
     client = client_for(world.civil_editor)
     client.post(reverse("set_language"), {"language": "en"})

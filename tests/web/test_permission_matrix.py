@@ -6,11 +6,13 @@ The routes come from the URLconf itself, so a new page without a row here fails 
 import json
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, reverse
 
 from civicplan.audit.models import AuditEvent
 from civicplan.imports.models import ImportDraft
+from civicplan.tracking.models import Evidence, Measurement, Report
 from civicplan.plans.models import AgencyPlan, CycleStatus, Goal, Indicator, PlanCycle, Target
 from civicplan.web import urls as web_urls
 
@@ -40,6 +42,14 @@ ROUTES = {
     "import-preview": ("draft", {"admin"}, None),
     "import-commit": ("draft", None, {"admin"}),
     "import-cancel": ("draft", None, {"admin"}),
+    "tracking": (None, MEMBERS, None),
+    "report-grid": ("grid", MEMBERS, {"civil_editor", "civil_head"}),
+    "report-step": ("submitted_report", None, {"civil_head"}),
+    "measurement-light": ("reviewed_measurement", None, {"reviewer", "admin"}),
+    "measurement-evidence": ("draft_measurement", None, {"civil_editor", "civil_head"}),
+    "evidence-file": ("evidence", MEMBERS, None),
+    "freshness": ("city", {"reviewer", "admin"}, None),
+    "tracking-overview": ("overview", MEMBERS, None),
     "login": (None, set(ROLES), None),
     "logout": (None, None, None),
 }
@@ -70,10 +80,44 @@ def _objects(world):
     }
 
 
+def _tracking(world):
+    """Reports of 民政處 in three states (a draft with evidence, a submitted one, a head-approved one)."""
+    if hasattr(world, "_tracking"):
+        return world._tracking
+    from civicplan.tracking import services
+    from civicplan.tracking.models import Evidence, ReportStatus
+    from civicplan.tracking.periods import periods_for
+
+    periods = periods_for(world.city, 110)
+    draft = services.open_report(world.civil, periods[0])
+    submitted = services.open_report(world.civil, periods[1])
+    reviewed = services.open_report(world.civil, periods[2])
+    type(submitted).objects.filter(pk=submitted.pk).update(status=ReportStatus.SUBMITTED)
+    type(reviewed).objects.filter(pk=reviewed.pk).update(status=ReportStatus.HEAD_APPROVED)
+    measurement = draft.measurements.get()
+    evidence = Evidence(measurement=measurement, name="a.pdf", content_type="application/pdf", size=5,
+                        uploaded_by=world.civil_editor)
+    evidence.file.save("a.pdf", ContentFile(b"%PDF-"), save=True)
+    world._tracking = {"draft": draft, "submitted": submitted, "reviewed": reviewed, "evidence": evidence}
+    return world._tracking
+
+
 def _url(world, name):
     kind = ROUTES[name][0]
     if kind is None:
         return reverse(name)
+    if kind == "grid":
+        report = _tracking(world)["draft"]
+        return reverse(name, args=[report.agency_id, report.period_id])
+    if kind == "overview":
+        return reverse(name, args=[world.cycle.pk, 110])
+    if kind == "city":
+        return reverse(name, args=[world.city.pk])
+    tracked = {"submitted_report": lambda t: t["submitted"], "evidence": lambda t: t["evidence"],
+               "reviewed_measurement": lambda t: t["reviewed"].measurements.get(),
+               "draft_measurement": lambda t: t["draft"].measurements.get()}
+    if kind in tracked:
+        return reverse(name, args=[tracked[kind](_tracking(world)).pk])
     obj = _draft(world) if kind == "draft" else _objects(world)[kind]
     if name == "history":
         return reverse(name, args=["target", obj.pk])
@@ -89,6 +133,18 @@ def _post_data(world, name):
     cycle = world.fresh(world.cycle)
     indicator_fields = {"label": "1", "code": "", "name": "新的指標名稱", "eval_system": "1", "eval_method": "統計數據",
                         "standard": "年度件數", "unit": "件", "direction": "higher", "weight": ""}
+    if name in ("report-grid", "report-step", "measurement-light", "measurement-evidence"):
+        tracked = _tracking(world)
+        draft = type(tracked["draft"]).objects.get(pk=tracked["draft"].pk)
+        row = draft.measurements.get()
+        reviewed_row = tracked["reviewed"].measurements.get()
+        return {
+            "report-grid": {"version": draft.version, "action": "save", f"m-{row.pk}-version": row.version,
+                            f"m-{row.pk}-actual_raw": "123件", f"m-{row.pk}-progress_note": "辦理中"},
+            "report-step": {"action": "head_approve", "version": tracked["submitted"].version, "reason": ""},
+            "measurement-light": {"light": "green", "reason": "年底補足", "version": reviewed_row.version},
+            "measurement-evidence": {"file": SimpleUploadedFile("b.pdf", b"%PDF-1.4")},
+        }[name]
     if name == "imports":
         upload = SimpleUploadedFile("plan.json", json.dumps(PLAN_FILE, ensure_ascii=False).encode())
         return {"file": upload, "city": "", "period": ""}
@@ -117,6 +173,9 @@ def state():
         list(Target.objects.values_list("id", "raw", "version")),
         AuditEvent.objects.count(),
         list(ImportDraft.objects.values_list("id", "status")),
+        list(Report.objects.values_list("id", "status", "version")),
+        list(Measurement.objects.values_list("id", "actual_raw", "light_override", "version")),
+        Evidence.objects.count(),
     )
 
 
@@ -154,7 +213,7 @@ def test_post(world, client_for, role, name):
         assert state() != before
         event = AuditEvent.objects.order_by("-id").first()
         assert event.actor == getattr(world, role)
-        if name not in ("imports", "import-cancel"):  # content changes carry the reason given
+        if name not in ("imports", "import-cancel", "report-grid", "report-step", "measurement-evidence"):
             assert event.reason
     else:
         assert response.status_code == (302 if role == "anonymous" else 403)

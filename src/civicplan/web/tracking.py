@@ -215,7 +215,7 @@ def evidence_file(request, pk):
 @login_required
 def freshness(request, city_id):
     city = get_object_or_404(City, pk=city_id)
-    require(request.user, "tracking.view_freshness", Report(agency=Agency(city=city), period=Period(city=city)))
+    require(request.user, "tracking.view_freshness", city)
     today = date.today()
     year = int(request.GET.get("year") or 0) or None
     return render(request, "civicplan/tracking/freshness.html", {
