@@ -11,11 +11,15 @@ LOCALE = Path(civicplan.__file__).parent / "locale" / "zh_Hant" / "LC_MESSAGES"
 
 def _po_entries(text: str) -> dict[str, str]:
     """msgid → msgstr from a .po file (multi-line strings joined)."""
-    entries, key, current = {}, None, {"msgid": "", "msgstr": ""}
+    entries, key, current = {}, None, {"msgid": "", "msgstr": ""}  # plural forms: msgstr[0] (zh has one form)
     for line in text.splitlines() + [""]:
-        match = re.match(r'^(msgid|msgstr) "(.*)"$', line)
+        match = re.match(r'^(msgid|msgstr|msgid_plural|msgstr\[0\]) "(.*)"$', line)
         if match:
-            key = match.group(1)
+            key = {"msgstr[0]": "msgstr"}.get(match.group(1), match.group(1))
+            if key == "msgid_plural":
+                key = "plural"
+                current[key] = match.group(2)
+                continue
             if key == "msgid" and current["msgid"]:
                 entries[current["msgid"]] = current["msgstr"]
                 current = {"msgid": "", "msgstr": ""}
@@ -39,5 +43,5 @@ def test_every_message_is_translated_and_compiled():
     assert not untranslated, untranslated[:10]
     with open(LOCALE / "django.mo", "rb") as handle:
         catalog = gettext.GNUTranslations(handle)
-    stale = [k for k, v in entries.items() if catalog.gettext(k) != v]
+    stale = [k for k, v in entries.items() if catalog.gettext(k) != v and catalog.ngettext(k, k, 1) != v]
     assert not stale, f"django.mo is older than django.po: run `civicplan compilemessages` ({stale[:5]})"

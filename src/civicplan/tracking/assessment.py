@@ -8,11 +8,18 @@ Formulas: docs/targets.md (civicplan.targets does the arithmetic).
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from civicplan.targets.values import parse_value
 
 RULE_VERSION = 1
 PRO_RATA_KINDS = {"quantity"}
+
+
+@lru_cache(maxsize=8192)
+def parsed(raw: str, year: int):
+    """parse_value, remembered: a grid of 40 KPIs, or the demo's thousands of rows, parse each target once."""
+    return parse_value(raw, year=year)
 
 
 def expected_for_period(target_raw: str, kind: str, number, period, cumulative: bool) -> tuple[str, Decimal | None]:
@@ -34,13 +41,13 @@ def assess(measurement, *, period) -> None:
     measurement.light_rule = {"version": RULE_VERSION, "thresholds": thresholds, "direction": indicator.direction}
     measurement.achievement_rate = None
     measurement.raise_candidate = False
-    actual = parse_value(measurement.actual_raw or "", year=period.year)
+    actual = parsed(measurement.actual_raw or "", period.year)
     measurement.actual_value, measurement.actual_unit = actual.number, actual.unit
     measurement.actual_kind, measurement.actual_date = actual.kind, getattr(actual, "deadline", None)
     if target is None or not target.raw:
         measurement.expected_raw, measurement.light = "", "white"
         return
-    parsed_target = parse_value(target.raw, year=period.year)
+    parsed_target = parsed(target.raw, period.year)
     expected_raw, expected_number = expected_for_period(target.raw, parsed_target.kind, parsed_target.number,
                                                         period, target.cumulative)
     measurement.expected_raw = expected_raw

@@ -14,8 +14,8 @@ from civicplan.agencies.models import Agency
 from civicplan.audit.models import Action
 from civicplan.audit.services import record
 from civicplan.plans.models import PlanCycle, PlanKind
-from civicplan.targets.values import parse_value
 from civicplan.tracking.assessment import assess, expected_for_period
+from civicplan.tracking.assessment import parsed as cached_parse
 from civicplan.tracking.models import Measurement, Report, ReportStatus
 from civicplan.tracking.periods import periods_for
 from civicplan.tracking.services import indicators_for
@@ -25,7 +25,7 @@ OPEN_PERIODS = 2  # the last periods of the last plan year stay open, for trying
 
 
 def _actual(target_raw: str, expected: Decimal | None, period, rng: random.Random) -> str:
-    parsed = parse_value(target_raw, year=period.year)
+    parsed = cached_parse(target_raw, period.year)
     if parsed.kind == "none":
         return "-"
     if parsed.kind == "deadline" and getattr(parsed, "deadline", None):
@@ -49,30 +49,38 @@ def simulate(*, actor, today: date | None = None, seed: int = 109) -> int:
     today = today or timezone.localdate()
     rng = random.Random(seed)
     created = 0
+    done = set(Report.objects.values_list("agency_id", "period_id"))
+    rows = []
     for cycle in PlanCycle.objects.filter(kind=PlanKind.MEDIUM_TERM).select_related("city"):
         agencies = Agency.objects.filter(indicator_ownerships__indicator__goal__chapter__cycle=cycle).distinct()
         for year in cycle.years:
             periods = [p for p in periods_for(cycle.city, year) if p.due_on < today]
             if year == cycle.end_year:
                 periods = periods[:-OPEN_PERIODS] if len(periods) > OPEN_PERIODS else []
-            for period in periods:
-                for agency in agencies:
-                    if Report.objects.filter(agency=agency, period=period).exists():
-                        continue
-                    indicators = list(indicators_for(agency, period).prefetch_related("targets").select_related(
-                        "goal__chapter__cycle__city"))
-                    if not indicators:
-                        continue
-                    report = Report.objects.create(
-                        agency=agency, period=period, status=ReportStatus.APPROVED, is_demo=True,
-                        submitted_at=timezone.now(), approved_at=timezone.now())
-                    rows = []
+            if not periods:
+                continue
+            for agency in agencies:
+                # The plan in force decides which KPIs the agency reports that year (read once per year).
+                indicators = list(indicators_for(agency, periods[0]).filter(goal__chapter__cycle=cycle)
+                                  .prefetch_related("targets").select_related("goal__chapter__cycle__city"))
+                if not indicators:
+                    continue
+                targets = {}
+                for indicator in indicators:
+                    target = next((t for t in indicator.targets.all() if t.year == year), None)
+                    targets[indicator.pk] = (target, cached_parse(target.raw, year) if target else None)
+                now = timezone.now()
+                reports = Report.objects.bulk_create([
+                    Report(agency=agency, period=period, status=ReportStatus.APPROVED, is_demo=True,
+                           submitted_at=now, approved_at=now)
+                    for period in periods if (agency.pk, period.pk) not in done])
+                for report in reports:
+                    period = report.period
                     for indicator in indicators:
+                        target, parsed = targets[indicator.pk]
                         m = Measurement(report=report, indicator=indicator)
-                        target = next((t for t in indicator.targets.all() if t.year == year), None)
                         expected = None
                         if target is not None:
-                            parsed = parse_value(target.raw, year=year)
                             expected = expected_for_period(target.raw, parsed.kind, parsed.number, period,
                                                            target.cumulative)[1]
                         m.actual_raw = _actual(target.raw if target else "", expected, period, rng)
@@ -82,8 +90,8 @@ def simulate(*, actor, today: date | None = None, seed: int = 109) -> int:
                             m.delay_reason = f"{DEMO}：受預算與人力調度影響，進度落後。"
                             m.countermeasure = f"{DEMO}：調整執行期程並加強督導。"
                         rows.append(m)
-                    Measurement.objects.bulk_create(rows)
-                    created += len(rows)
+    Measurement.objects.bulk_create(rows, batch_size=2000)
+    created = len(rows)
     if created:
         record(Action.DEMO_ACTUALS, actor=actor, new={"measurements": created, "marked": DEMO})
     return created

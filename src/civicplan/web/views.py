@@ -33,6 +33,7 @@ from civicplan.plans.models import (
     ValueKind,
 )
 from civicplan.targets.values import parse_value
+from civicplan.tracking.models import Measurement
 from civicplan.web import forms
 
 # --- Reading --------------------------------------------------------------------------------------
@@ -80,12 +81,18 @@ def _chapter_rows(chapter):
         )
     )
     years = chapter.cycle.years
+    latest = {}
+    for m in (Measurement.objects.filter(indicator__goal__chapter=chapter)
+              .select_related("report__period").order_by("indicator_id", "-report__period__year",
+                                                         "-report__period__seq")):
+        latest.setdefault(m.indicator_id, m)
     sections = {GoalKind.KEY: [], GoalKind.COMMON: []}
     for goal in goals:
         indicators = []
         for indicator in goal.indicators.all():
             by_year = {t.year: t for t in indicator.targets.all()}
-            indicators.append({"indicator": indicator, "targets": [(y, by_year.get(y)) for y in years]})
+            indicators.append({"indicator": indicator, "targets": [(y, by_year.get(y)) for y in years],
+                               "measurement": latest.get(indicator.pk)})
         sections[goal.kind].append({"goal": goal, "indicators": indicators, "rowspan": max(1, len(indicators))})
     return sections
 

@@ -60,6 +60,11 @@ class Command(BaseCommand):
         self._accounts(City.objects.get(name=document["city"]))
         for other in City.objects.exclude(name=document["city"]):  # city-wide demo roles see every demo city
             self._accounts(other, city_wide_only=True)
+        from civicplan.tracking.demo import simulate
+
+        made = simulate(actor=operator)
+        if made:
+            self.stdout.write(f"Simulated {made} actuals for the past reporting periods (marked 示範資料)")
         self.stdout.write("")
         self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
         for account in DEMO_ACCOUNTS:
