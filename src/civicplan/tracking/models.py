@@ -115,7 +115,7 @@ class Measurement(Versioned):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        ordering = ["report", "indicator__goal__chapter__order", "indicator__goal__kind", "indicator__goal__order",
+        ordering = ["report", "indicator__goal__chapter__order", "-indicator__goal__kind", "indicator__goal__order",
                     "indicator__order"]
         verbose_name = _("measurement")
         verbose_name_plural = _("measurements")
