@@ -202,3 +202,21 @@ def test_target_form_shows_the_indicator_and_its_other_years(world, client_for):
     body = text(page)
     assert "里鄰建設服務案件數" in body and all(v in body for v in ("350件", "360件", "370件", "380件"))
     assert 'hx-get="/targets/preview/"' in page.content.decode()
+
+
+def test_a_common_indicator_is_computed_beside_its_field(world, client_for):
+    from civicplan.tracking import services
+    from civicplan.tracking.periods import periods_for
+    from tests.factories import make_indicator
+
+    kpi = make_indicator(world.civil_chapter, "各單位當年度經常門業務費賸餘數百分比", {110: "2%"})
+    report = services.open_report(world.civil, periods_for(world.city, 110)[-1])
+    row = report.measurements.get(indicator=kpi)
+    client = client_for(world.civil_editor)
+    grid = client.get(reverse("report-grid", args=[world.civil.pk, report.period_id])).content.decode()
+    assert f'hx-get="/tracking/measurements/{row.pk}/common/"' in grid and "（預算數－決算數）÷預算數×100%" in grid
+    url = reverse("common-calculator", args=[row.pk])
+    result = client.get(url, {f"c-{row.pk}-budget": "1,000,000", f"c-{row.pk}-final": "982,000"}).content.decode()
+    assert "<strong>1.8%</strong>" in result and 'hx-swap-oob="true"' in result and 'value="1.8%"' in result
+    bad = client.get(url, {f"c-{row.pk}-budget": "0", f"c-{row.pk}-final": "0"}).content.decode()
+    assert "分母為 0" in bad

@@ -15,6 +15,7 @@ from civicplan.imports.models import ImportDraft
 from civicplan.tracking.models import Evidence, Measurement, Report
 from civicplan.plans.models import AgencyPlan, CycleStatus, Goal, Indicator, PlanCycle, Target
 from civicplan.web import urls as web_urls
+from tests.factories import make_indicator
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,7 @@ ROUTES = {
     "measurement-evidence": ("draft_measurement", None, {"civil_editor", "civil_head"}),
     "evidence-file": ("evidence", MEMBERS, None),
     "freshness": ("city", {"reviewer", "admin"}, None),
+    "common-calculator": ("common_measurement", {"civil_editor", "civil_head"}, None),
     "tracking-overview": ("overview", MEMBERS, None),
     "login": (None, set(ROLES), None),
     "logout": (None, None, None),
@@ -98,7 +100,10 @@ def _tracking(world):
     evidence = Evidence(measurement=measurement, name="a.pdf", content_type="application/pdf", size=5,
                         uploaded_by=world.civil_editor)
     evidence.file.save("a.pdf", ContentFile(b"%PDF-"), save=True)
-    world._tracking = {"draft": draft, "submitted": submitted, "reviewed": reviewed, "evidence": evidence}
+    common_kpi = make_indicator(world.civil_chapter, "約聘僱員額成長率", {110: "0%"})
+    common = services.open_report(world.civil, periods[3])
+    world._tracking = {"draft": draft, "submitted": submitted, "reviewed": reviewed, "evidence": evidence,
+                       "common": common.measurements.get(indicator=common_kpi)}
     return world._tracking
 
 
@@ -115,7 +120,8 @@ def _url(world, name):
         return reverse(name, args=[world.city.pk])
     tracked = {"submitted_report": lambda t: t["submitted"], "evidence": lambda t: t["evidence"],
                "reviewed_measurement": lambda t: t["reviewed"].measurements.get(),
-               "draft_measurement": lambda t: t["draft"].measurements.get()}
+               "draft_measurement": lambda t: t["draft"].measurements.get(),
+               "common_measurement": lambda t: t["common"]}
     if kind in tracked:
         return reverse(name, args=[tracked[kind](_tracking(world)).pk])
     obj = _draft(world) if kind == "draft" else _objects(world)[kind]

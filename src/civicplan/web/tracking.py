@@ -21,7 +21,7 @@ from civicplan.agencies.models import Role
 from civicplan.editing import ConflictError, ValidationError
 from civicplan.permissions import can, require
 from civicplan.plans.models import PlanCycle
-from civicplan.tracking import rollups, services
+from civicplan.tracking import common, rollups, services
 from civicplan.tracking.models import Evidence, Light, Measurement, Period, Report, ReportStatus
 from civicplan.tracking.periods import periods_for
 from civicplan.web.views import _problem
@@ -88,7 +88,7 @@ def _grid_rows(report: Report, data=None, errors=None):
         values = {f: (data.get(f"m-{m.pk}-{f}", getattr(m, f)) if data is not None else getattr(m, f))
                   for f in services.ENTRY_FIELDS}
         rows.append({
-            "m": m, "target": target, "previous": previous.get(m.indicator_id), "values": values,
+            "m": m, "target": target, "formula": common.formula_for(m.indicator.name), "previous": previous.get(m.indicator_id), "values": values,
             "version": data.get(f"m-{m.pk}-version", m.version) if data is not None else m.version,
             "errors": {f: (errors or {}).get(f"{m.pk}.{f}") for f in (*services.ENTRY_FIELDS, "version")},
         })
@@ -210,6 +210,24 @@ def evidence_file(request, pk):
     require(request.user, "tracking.view_report", evidence.measurement.report)
     return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name,
                         content_type=evidence.content_type)
+
+
+@login_required
+def common_calculator(request, pk):
+    """htmx: a 共同性指標 computed from the inputs typed beside it; the result goes into the row's actual field."""
+    measurement = get_object_or_404(Measurement.objects.select_related("report__agency__city", "indicator"), pk=pk)
+    require(request.user, "tracking.edit_report", measurement.report)
+    formula = common.formula_for(measurement.indicator.name)
+    if formula is None:
+        raise Http404
+    values = {name: request.GET.get(f"c-{pk}-{name}", "") for name, _label in formula.inputs}
+    try:
+        result = common.result_text(formula.compute(values))
+    except common.InputError as error:
+        return render(request, "civicplan/tracking/_common_result.html",
+                      {"m": measurement, "error": str(error).split(": ", 1)[1], "formula": formula}, status=200)
+    return render(request, "civicplan/tracking/_common_result.html",
+                  {"m": measurement, "result": result, "formula": formula, "values": values})
 
 
 @login_required

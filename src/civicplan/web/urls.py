@@ -28,6 +28,7 @@ urlpatterns = [
     path("tracking/measurements/<int:pk>/light/", tracking.measurement_light, name="measurement-light"),
     path("tracking/measurements/<int:pk>/evidence/", tracking.measurement_evidence, name="measurement-evidence"),
     path("tracking/evidence/<int:pk>/", tracking.evidence_file, name="evidence-file"),
+    path("tracking/measurements/<int:pk>/common/", tracking.common_calculator, name="common-calculator"),
     path("tracking/freshness/<int:city_id>/", tracking.freshness, name="freshness"),
     path("tracking/overview/<int:cycle_id>/<int:year>/", tracking.overview, name="tracking-overview"),
     path("history/<str:kind>/<int:pk>/", views.history, name="history"),
