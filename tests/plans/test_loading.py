@@ -185,3 +185,17 @@ def test_a_file_with_another_chapter_of_the_cycle_adds_it(world):
     assert (result.status, result.cycle) == ("extended", cycle)
     assert sorted(cycle.chapters.values_list("agency__name", flat=True)) == ["民政處", "財政處"]
     assert do_import_plan(copy.deepcopy(other), actor=world.admin).status == "unchanged"
+
+
+def test_a_direction_is_suggested_on_import_and_confirmed_by_a_person(world):
+    from civicplan.plans.services import do_update_indicator
+
+    document = copy.deepcopy(SMALL)
+    kpi = document["chapters"][0]["goals"][0]["indicators"][0]
+    kpi.update(name="公文結案天數", standard="公文平均結案天數", targets=[{"year": 111, "raw": "2天"}])
+    cycle = do_load_plan(document, actor=world.admin)
+    indicator = Indicator.objects.get(goal__chapter__cycle=cycle)
+    assert (indicator.direction, indicator.direction_confirmed) == ("lower", False)
+    do_update_indicator(indicator, changes={"direction": "lower"}, expected_version=indicator.version,
+                        reason="確認方向", actor=world.admin)
+    assert Indicator.objects.get(pk=indicator.pk).direction_confirmed

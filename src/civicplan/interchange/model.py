@@ -51,6 +51,7 @@ class Indicator:
     eval_method: str | None = None  # 評估方式
     standard: str = ""  # 衡量標準
     unit: str = ""
+    direction: str | None = None  # higher | lower | exact | deadline | milestone, when a person has said so
     weight: float | None = None
     owners: list[Owner] = field(default_factory=list)
     wccd: bool = False

@@ -64,6 +64,7 @@ def _indicator(indicator: Indicator) -> interchange.Indicator:
         seq=indicator.order, name=indicator.name, label=indicator.label or None, code=indicator.code or None,
         eval_system=indicator.eval_system or None, eval_method=indicator.eval_method or None,
         standard=indicator.standard, unit=indicator.unit,
+        direction=indicator.direction if indicator.direction_confirmed else None,
         weight=float(indicator.weight) if indicator.weight is not None else None,
         owners=[interchange.Owner(agency=o.agency.name, role=o.role) for o in indicator.ownerships.all()],
         wccd=indicator.wccd, flags=[f for f in indicator.flags if not f.startswith("owner:")],

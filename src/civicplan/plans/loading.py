@@ -42,6 +42,7 @@ from civicplan.plans.models import (
     Theme,
 )
 from civicplan.plans.services import parsed_fields
+from civicplan.targets.direction import suggest_direction
 
 FORMAT = interchange.FORMAT
 # Owner cells that name a group, not an agency (the Taipei map's 本組成員機關): kept as a flag, not an agency.
@@ -299,6 +300,9 @@ def _load_content(cycle: PlanCycle, document, chapter_docs, actor, city: City, f
                     order=ind_doc.seq, label=ind_doc.label or "", code=ind_doc.code or "", name=ind_doc.name,
                     eval_system=ind_doc.eval_system or "", eval_method=ind_doc.eval_method or "",
                     standard=ind_doc.standard, unit=ind_doc.unit, weight=ind_doc.weight, wccd=ind_doc.wccd,
+                    direction=ind_doc.direction or suggest_direction(
+                        ind_doc.name, ind_doc.standard, [t.raw for t in ind_doc.targets]),
+                    direction_confirmed=bool(ind_doc.direction),
                     flags=list(ind_doc.flags), **_source(ind_doc.source, default_file),
                 )
                 _check_eval_system(indicator, city, iwhere)

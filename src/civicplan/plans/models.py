@@ -269,6 +269,10 @@ class Indicator(Versioned, Sourced):
     standard = models.TextField(_("衡量標準"), blank=True)
     unit = models.CharField(_("unit"), max_length=30, blank=True)
     direction = models.CharField(_("direction"), max_length=20, choices=Direction.choices, default=Direction.HIGHER)
+    direction_confirmed = models.BooleanField(
+        _("direction confirmed by a person"), default=False,
+        help_text=_("Imported KPIs get a direction suggested from their words until someone confirms it."),
+    )
     weight = models.DecimalField(
         _("weight"), max_digits=7, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],

@@ -147,8 +147,10 @@ def do_update_indicator(indicator: Indicator, *, changes: dict, expected_version
     indicator = lock(Indicator, indicator.pk)
     require(actor, "plans.change_indicator", indicator)
     reason = _require_reason(reason)
+    if "direction" in changes:  # saving the form is a person's confirmation of the (suggested) direction
+        changes = {**changes, "direction_confirmed": True}
     old, new = apply_changes(indicator, changes, actor=actor, reason=reason, expected_version=expected_version,
-                             editable_fields=INDICATOR_FIELDS)
+                             editable_fields=(*INDICATOR_FIELDS, "direction_confirmed"))
     if old or new:
         _audit_chapter(Action.INDICATOR_CHANGED, indicator, indicator.chapter, actor=actor, old=old, new=new,
                        reason=reason)
