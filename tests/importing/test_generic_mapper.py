@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import docx
 import pytest
@@ -234,10 +233,9 @@ def test_detect_prefers_real_tables_and_ignores_files_without_kpi_tables():
     assert generic.detect(read_bytes("民政處\n一、使命\n為民服務\n".encode(), "b.txt")) == 0.0
 
 
-def test_the_seed_books_are_left_to_their_family_parsers_and_scanned_fast(seeds_dir):
-    started = time.perf_counter()
+def test_the_seed_books_are_left_to_their_family_parsers(seeds_dir):
+    """(Speed is measured by bench/import.py, not here.)"""
     for path in sorted(seeds_dir.glob("*.txt")):
         source = read_file(path)
         assert generic.detect(source) <= 0.45  # the family parsers claim these books with more confidence
         generic.parse(source)
-    assert time.perf_counter() - started < 3.0

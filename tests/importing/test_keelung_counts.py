@@ -1,6 +1,5 @@
 """Counts of the Keelung seeds against /work/shared/docs/seeds-keelung.md §3.1 and Appendix A; detection; speed."""
 
-import time
 from collections import Counter
 
 import pytest
@@ -156,17 +155,3 @@ def test_documents_survive_a_json_round_trip(seeds_dir):
     for name in (BOOK, URBAN, PLANNING):
         document = parse(seeds_dir, name)
         assert to_dict(from_json(to_json(document))) == to_dict(document)
-
-
-def test_parsing_the_three_seeds_is_fast(seeds_dir):
-    from civicplan.importing.tables.keelung_text import clean
-
-    sources = [read_file(seeds_dir / name) for name in (BOOK, URBAN, PLANNING)]
-    clean.cache_clear()
-    started = time.perf_counter()
-    for source in sources:
-        keelung.detect(source)
-        keelung.parse(source)
-    elapsed = time.perf_counter() - started
-    print(f"Keelung detect+parse of 3 seeds: {elapsed * 1000:.0f} ms")
-    assert elapsed < 0.5

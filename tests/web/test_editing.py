@@ -187,7 +187,7 @@ def test_the_browsers_language_does_not_override_zh_tw(world, client_for):
     assert "Log out" in text(client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-TW"))
 
 
-@pytest.mark.parametrize("raw, expected", [("≧365件", "≥365 件"), ("95%", "95 %"), ("-", "No target"),
+@pytest.mark.parametrize("raw, expected", [("≧365件", "≥365件"), ("95%", "95%"), ("28萬人次", "28萬人次 = 280,000 人次"), ("-", "No target"),
                                            ("112年6月底前完成", "Deadline · 112/06/30"),
                                            ("6A 84B 45C", "assessed by hand")])
 def test_target_preview_reads_what_is_typed(world, client_for, raw, expected):

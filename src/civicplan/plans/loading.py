@@ -43,6 +43,7 @@ from civicplan.plans.models import (
 )
 from civicplan.plans.services import parsed_fields
 from civicplan.targets.direction import suggest_direction
+from civicplan.targets.values import classify_series
 
 FORMAT = interchange.FORMAT
 # Owner cells that name a group, not an agency (the Taipei map's 本組成員機關): kept as a flag, not an agency.
@@ -326,6 +327,8 @@ def _load_content(cycle: PlanCycle, document, chapter_docs, actor, city: City, f
                     owners.append(IndicatorOwner(agency=owner_agency, role=owner_doc.role))
                     owner_parent.append(indicator)
                 seen_years = set()
+                # Percentages climbing to 100% across the years are progress (milestones), not rates.
+                series_kind = classify_series([t.raw for t in ind_doc.targets])
                 for t, target_doc in enumerate(ind_doc.targets):
                     twhere = f"{iwhere}.targets[{t}]"
                     if target_doc.year in seen_years:
@@ -337,6 +340,8 @@ def _load_content(cycle: PlanCycle, document, chapter_docs, actor, city: City, f
                     raw = target_doc.raw.strip()
                     target = Target(year=target_doc.year, raw=raw, note=target_doc.note,
                                     cumulative=target_doc.cumulative, **parsed_fields(raw))
+                    if series_kind == "milestone" and target.kind == "percent":
+                        target.kind = "milestone"
                     _clean(target, twhere, exclude=["indicator"])
                     targets.append(target)
                     target_parent.append(indicator)

@@ -1,1 +1,2 @@
-"""Target and actual values: parsing (pure Python, no Django). The tracking issue extends this module."""
+"""Target and actual values (pure Python, no Django): parse_value / format_value (values.py), achievement
+rates, lights and raise candidates (achievement.py), direction suggestions (direction.py). docs/targets.md."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from civicplan.targets.dates import as_date, to_date
+from civicplan.targets.dates import ROC_OFFSET, as_date, to_date
 from civicplan.targets.numerals import EXACT, to_decimal
 from civicplan.targets.units import same_unit
 from civicplan.targets.values import ParsedValue, parse_value
@@ -102,7 +102,8 @@ def assess(target, actual, direction: str = "higher", *, year: int | None = None
 
     def result(rate, formula, met=None, flag=False):
         rate = None if rate is None else _round(rate)
-        return Achievement(rate, light(rate, thresholds), flag and raise_candidate(rate, raise_at), formula, met)
+        flagged = flag and raise_candidate(rate, raise_at)
+        return Achievement(rate, light(rate, thresholds), flagged, formula, met)
 
     if t.kind == "none":
         return result(None, "no-target")
@@ -124,7 +125,7 @@ def _assess_deadline(t, a, year, period_end, is_last_period, result) -> Achievem
     deadline = t.deadline or (to_date(year, t.month, t.day) if t.month else None)
     if deadline is None:
         return result(None, "no-year")
-    finished = as_date(a, deadline.year - 1911) if a is not None and a.kind == "deadline" else None
+    finished = as_date(a, deadline.year - ROC_OFFSET) if a is not None and a.kind == "deadline" else None
     if finished is not None:
         met = finished <= deadline
         return result(HUNDRED if met else Decimal(0), "deadline", met)
@@ -205,7 +206,8 @@ def _value(value, year) -> ParsedValue:
     if isinstance(value, bool):
         return ParsedValue("done", done=value)
     if isinstance(value, date):
-        return ParsedValue("deadline", comparator="≤", year=value.year - 1911, month=value.month, day=value.day)
+        return ParsedValue("deadline", comparator="≤", year=value.year - ROC_OFFSET, month=value.month,
+                           day=value.day)
     number = to_decimal(value) if not isinstance(value, str) else None
     if number is not None:
         return ParsedValue("quantity", number)
@@ -213,7 +215,7 @@ def _value(value, year) -> ParsedValue:
 
 
 def _combine(actual, year, latest: bool) -> ParsedValue | None:
-    """One actual from a value or a list of period actuals (sum of counts; the latest rate or running total)."""
+    """One actual from a value or from period actuals: counts summed; rates and running totals: the latest."""
     if isinstance(actual, (list, tuple)):
         values = [v for v in (_value(x, year) for x in actual if x is not None) if v.kind != "none"]
         if not values:

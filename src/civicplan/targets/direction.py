@@ -61,7 +61,7 @@ def suggest_direction(name: str, standard: str = "", targets: Iterable[str] = ()
         return "lower"
     if name.endswith("時效") and parsed and all(p.unit in TIME_UNITS for p in parsed):
         return "lower"  # 收案服務時效 7日: days taken
-    if parsed and all(p.number == 0 for p in parsed) and all(p.kind in ("quantity", "percent") for p in parsed):
+    if parsed and all(p.kind in ("quantity", "percent") and p.number == 0 for p in parsed):
         return "lower"  # a target of zero (no cases, no growth) is a ceiling
     if _LOWER.search(standard) and not _HIGHER.search(name + standard) and (not name or _falling(parsed)):
         return "lower"  # 齲齒率 in the measure and targets 43% → 35%

@@ -28,7 +28,7 @@ def _fold_once(text: str) -> str:
 
 
 def normalise(raw: str | None) -> str:
-    """NFKC, comparators and dashes folded, runs of white space → one space, trimmed (stable when repeated)."""
+    """NFKC, comparators and dashes folded, white space runs → one space, trimmed (stable when repeated)."""
     text = raw if isinstance(raw, str) else ""
     for _ in range(8):
         folded = _fold_once(text)

@@ -32,7 +32,7 @@ from civicplan.plans.models import (
     Target,
     ValueKind,
 )
-from civicplan.targets.values import parse_value
+from civicplan.targets.values import format_value, parse_value
 from civicplan.tracking.models import Measurement
 from civicplan.web import forms
 
@@ -181,8 +181,14 @@ def target_edit(request, pk):
 def target_preview(request):
     """How a typed target will be read (htmx, as the user types): kind, comparator, number, unit."""
     parsed = parse_value(request.GET.get("raw", ""))
-    return render(request, "civicplan/_target_preview.html", {"parsed": parsed,
-                                                              "kind": ValueKind(parsed.kind).label})
+    return render(request, "civicplan/_target_preview.html", {
+        "parsed": parsed, "kind": ValueKind(parsed.kind).label, "shown": format_value(parsed),
+        "number": _plain_number(parsed.number) if parsed.number is not None and parsed.multiplier != 1 else ""})
+
+
+def _plain_number(number) -> str:
+    normal = number.normalize()
+    return f"{int(normal):,}" if normal == normal.to_integral() else format(normal, "f")
 
 
 @login_required
