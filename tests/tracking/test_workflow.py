@@ -177,3 +177,21 @@ def test_evidence_files_are_checked_by_content_and_size(world, report, settings,
     assert "photo.jpg" in str(error.value)
     with pytest.raises(PermissionDenied):
         services.do_add_evidence(row, upload=pdf, actor=world.finance_editor)
+
+
+def test_an_agency_profile_spreads_a_count_unevenly_over_the_year(world, client_for):
+    editor = client_for(world.civil_editor)
+    kpi = world.civil_kpi
+    data = {"name": kpi.name, "direction": "higher", "eval_system": "1", "version": kpi.version, "reason": "依季節",
+            "period_profile": "5, 10, 20, 60, 90, 100"}
+    assert editor.post(f"/indicators/{kpi.pk}/edit/", data).status_code == 302
+    assert world.fresh(kpi).period_profile == [5, 10, 20, 60, 90, 100]
+    period = periods_for(world.city, 109)[2]  # 3 of 6: 20% of 350件 due
+    report = services.open_report(world.civil, period)
+    _save(report, world.civil_editor, actual_raw="70件")
+    row = _row(report)
+    assert row.expected_raw.startswith("70（350件 × 20%）") and row.achievement_rate == 100
+    bad = editor.post(f"/indicators/{kpi.pk}/edit/", {**data, "version": world.fresh(kpi).version,
+                                                      "period_profile": "50, 40, 100"})
+    assert bad.status_code == 400 and 'class="field invalid"' in bad.content.decode()
+    assert world.fresh(kpi).period_profile == [5, 10, 20, 60, 90, 100]

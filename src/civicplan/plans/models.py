@@ -278,6 +278,11 @@ class Indicator(Versioned, Sourced):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     wccd = models.BooleanField(_("WCCD / ISO 37120"), default=False)
+    period_profile = models.JSONField(
+        _("cumulative share due by each period (%)"), default=list, blank=True,
+        help_text=_("For counts not spread evenly over the year, e.g. 10, 30, 50, 70, 90, 100 (one per period). "
+                    "Empty: pro rata."),
+    )
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="successors",
         verbose_name=_("same indicator in the previous cycle"),
@@ -299,6 +304,13 @@ class Indicator(Versioned, Sourced):
         return self.goal.chapter
 
     def clean(self):
+        profile = self.period_profile
+        if profile:
+            if not isinstance(profile, list) or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 100 for v in profile
+            ) or any(b < a for a, b in zip(profile, profile[1:])) or profile[-1] != 100:
+                raise ValidationError({"period_profile": _(
+                    "Give rising shares from 0 to 100, one per period, ending at 100 (e.g. 10, 30, 50, 70, 90, 100).")})
         if self.eval_system and self.goal_id:
             legend = self.goal.chapter.cycle.city.eval_system_legend
             if self.eval_system not in legend:

@@ -26,6 +26,7 @@ CHAPTER_FIELDS = ("mission", "vision", "priorities")
 GOAL_FIELDS = ("label", "code", "name", "perspective", "description")
 INDICATOR_FIELDS = (
     "label", "code", "name", "eval_system", "eval_method", "standard", "unit", "direction", "weight", "wccd",
+    "period_profile",
 )
 TARGET_FIELDS = ("raw", "note", "cumulative")
 

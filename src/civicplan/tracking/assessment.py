@@ -22,14 +22,21 @@ def parsed(raw: str, year: int):
     return parse_value(raw, year=year)
 
 
-def expected_for_period(target_raw: str, kind: str, number, period, cumulative: bool) -> tuple[str, Decimal | None]:
-    """What the year's target asks by the end of this period: counts pro rata (cumulative within the year),
-    rates, deadlines and milestones as they are (a deadline is judged when due, a rate every period)."""
+def expected_for_period(target_raw: str, kind: str, number, period, cumulative: bool,
+                        profile: list | None = None) -> tuple[str, Decimal | None]:
+    """What the year's target asks by the end of this period: counts pro rata (cumulative within the year) or
+    by the agency's profile of cumulative shares; rates, deadlines and milestones as they are (a deadline is
+    judged when due, a rate every period)."""
     if number is None or kind not in PRO_RATA_KINDS or period.count == 1 or cumulative:
         return target_raw, number
-    share = Decimal(period.seq) / Decimal(period.count)
+    if profile and len(profile) == period.count:
+        share = Decimal(str(profile[period.seq - 1])) / 100
+        how = f"{profile[period.seq - 1]:g}%"
+    else:
+        share = Decimal(period.seq) / Decimal(period.count)
+        how = f"{period.seq}/{period.count}"
     expected = (Decimal(number) * share).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{format(expected.normalize(), 'f')}（{target_raw} × {period.seq}/{period.count}）", expected
+    return f"{format(expected.normalize(), 'f')}（{target_raw} × {how}）", expected
 
 
 def assess(measurement, *, period) -> None:
@@ -49,7 +56,7 @@ def assess(measurement, *, period) -> None:
         return
     parsed_target = parsed(target.raw, period.year)
     expected_raw, expected_number = expected_for_period(target.raw, parsed_target.kind, parsed_target.number,
-                                                        period, target.cumulative)
+                                                        period, target.cumulative, indicator.period_profile)
     measurement.expected_raw = expected_raw
     from civicplan.targets import achievement
 

@@ -82,7 +82,7 @@ def simulate(*, actor, today: date | None = None, seed: int = 109) -> int:
                         expected = None
                         if target is not None:
                             expected = expected_for_period(target.raw, parsed.kind, parsed.number, period,
-                                                           target.cumulative)[1]
+                                                           target.cumulative, indicator.period_profile)[1]
                         m.actual_raw = _actual(target.raw if target else "", expected, period, rng)
                         m.progress_note = f"{DEMO}：依計畫進度辦理。"
                         assess(m, period=period)

@@ -45,7 +45,8 @@ class Tally:
 def latest_measurements(cycle, year: int):
     """For each indicator of the cycle, its measurement of the latest period of `year` that has one."""
     rows = (Measurement.objects.filter(indicator__goal__chapter__cycle=cycle, report__period__year=year)
-            .select_related("indicator__goal__chapter__agency", "indicator__goal__theme", "report__period")
+            .select_related("indicator__goal__chapter__agency", "indicator__goal__theme", "report__period",
+                            "report")
             .order_by("indicator_id", "-report__period__seq"))
     latest = {}
     for m in rows:
@@ -80,6 +81,7 @@ def overview(cycle, year: int) -> dict:
         "city_tally": city,
         "by": {key: sorted(values.values(), key=lambda t: t.name) for key, values in tallies.items()},
         "as_of": periods[-1] if periods else None,
+        "demo": any(m.report.is_demo for m in latest.values()),
     }
 
 

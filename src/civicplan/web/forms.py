@@ -113,6 +113,26 @@ class GoalForm(VersionedModelForm):
         )
 
 
+class ProfileField(forms.CharField):
+    """Cumulative shares per period typed as `10, 30, 50, 70, 90, 100` (empty: pro rata)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(f"{v:g}" for v in value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        text = (super().to_python(value) or "").replace("，", ",").replace("、", ",").replace("%", "")
+        if not text.strip():
+            return []
+        try:
+            return [float(part) if "." in part else int(part) for part in (p.strip() for p in text.split(",")) if part]
+        except ValueError:
+            raise ValidationError(_("Numbers separated by commas, e.g. 10, 30, 50, 70, 90, 100.")) from None
+
+
 class IndicatorFields(forms.ModelForm):
     class Meta:
         model = Indicator
@@ -122,6 +142,9 @@ class IndicatorFields(forms.ModelForm):
     def __init__(self, *args, goal: Goal | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         goal = goal or self.instance.goal
+        self.fields["period_profile"] = ProfileField(
+            label=self.fields["period_profile"].label, required=False,
+            help_text=self.fields["period_profile"].help_text)
         legend = goal.chapter.cycle.city.eval_system_legend
         self.fields["eval_system"] = forms.ChoiceField(
             label=self.fields["eval_system"].label, required=False,
