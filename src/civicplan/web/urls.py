@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from civicplan.web import imports, tracking, views
 
@@ -31,5 +31,7 @@ urlpatterns = [
     path("tracking/measurements/<int:pk>/common/", tracking.common_calculator, name="common-calculator"),
     path("tracking/freshness/<int:city_id>/", tracking.freshness, name="freshness"),
     path("tracking/overview/<int:cycle_id>/<int:year>/", tracking.overview, name="tracking-overview"),
+    path("", include("civicplan.web.urls_dashboards")),
+    path("", include("civicplan.web.urls_strategymap")),
     path("history/<str:kind>/<int:pk>/", views.history, name="history"),
 ]

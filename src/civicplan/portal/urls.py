@@ -1,0 +1,4 @@
+"""The public portal (no login): published plans and results only."""
+
+app_name = "portal"
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Strategy map pages (filled in by the strategy-map work)."""
+
+urlpatterns = []
