@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "civicplan.plans",
     "civicplan.imports",
     "civicplan.tracking",
+    "civicplan.portal",
     "civicplan.web",
 ]
 

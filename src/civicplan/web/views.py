@@ -47,7 +47,13 @@ def home(request):
         )
     )
     mine = {m.agency_id for m in memberships_of(request.user) if m.agency_id}
-    return render(request, "civicplan/home.html", {"cycles": cycles, "my_agencies": mine})
+    from django.utils import timezone
+
+    from civicplan.tracking.inbox import inbox
+
+    return render(request, "civicplan/home.html", {
+        "cycles": cycles, "my_agencies": mine, **inbox(request.user, today=timezone.localdate()),
+    })
 
 
 @login_required
