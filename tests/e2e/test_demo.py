@@ -74,7 +74,7 @@ def test_demo_serves_login_and_editor_changes_a_target(demo, page):
     page.wait_for_load_state()
     assert "/accounts/login/" not in page.url, "login succeeded"
 
-    page.get_by_role("link", name="民政處").first.click()
+    page.get_by_role("link", name="民政處", exact=True).first.click()
     page.wait_for_load_state()
     assert "/chapters/" in page.url
     edit = page.locator("a[href*='/targets/'][href$='/edit/']").first
@@ -151,5 +151,5 @@ def test_the_yankao_admin_uploads_a_plan_book_and_loads_it(demo, page, tmp_path)
     page.get_by_role("button", name="載入系統").click()
     page.wait_for_url("**/cycles/*/")
     assert "113–116年度" in page.content()
-    page.get_by_role("link", name="民政處").click()
+    page.get_by_role("link", name="民政處", exact=True).click()
     assert "339件" in page.content() and "348件" in page.content()

@@ -64,7 +64,7 @@ def test_report_filled_submitted_reviewed_and_the_light_shows(demo, page):  # no
     # The KPI page shows the light of the approved value (330 of the 291.7 due by period 5: green).
     _logout(page)
     _login(page, url, "civil")
-    page.get_by_role("link", name="民政處").first.click()
+    page.get_by_role("link", name="民政處", exact=True).first.click()
     page.wait_for_load_state()
     kpi_row = page.locator("tr", has=page.locator("text=各區里基礎零星工程")).first
     text = kpi_row.inner_text()
