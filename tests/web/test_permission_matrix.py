@@ -52,6 +52,8 @@ ROUTES = {
     "freshness": ("city", {"reviewer", "admin"}, None),
     "common-calculator": ("common_measurement", {"civil_editor", "civil_head"}, None),
     "tracking-overview": ("overview", MEMBERS, None),
+    "strategy-map": ("chapter", MEMBERS, None),
+    "strategy-map-svg": ("chapter", MEMBERS, None),
     "login": (None, set(ROLES), None),
     "logout": (None, None, None),
 }

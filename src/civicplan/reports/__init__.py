@@ -1,0 +1,1 @@
+"""Reports drawn from the plan data (strategy maps); pure Python, no Django."""
