@@ -1,7 +1,16 @@
 import os
 import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "civicplan-demo"
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
@@ -33,3 +42,56 @@ def page(browser):
     page.set_default_timeout(20_000)
     yield page
     context.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 180) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"make demo exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"make demo did not serve {url} within {seconds} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture
+def demo(tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # the demo is the embedded SQLite set-up
+    env.update(CIVICPLAN_DATA_DIR=str(tmp_path / "data"), DEMO_ADDR=f"127.0.0.1:{port}")
+    log = tmp_path / "demo.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(["make", "demo"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/accounts/login/", process, log)
+        yield {"url": f"http://127.0.0.1:{port}", "env": env, "log": log,
+               "db": tmp_path / "data" / "civicplan.sqlite3"}
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def login(page, url: str, username: str) -> None:
+    """Log in to the demo as one of its accounts, by the login form."""
+    page.goto(url + "/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="登入").click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, f"{username} could not log in"
+
+
+def logout(page) -> None:
+    page.get_by_role("button", name="登出").click()
+    page.wait_for_load_state()

@@ -5,17 +5,10 @@ import sqlite3
 
 import pytest
 
-from tests.e2e.test_demo import demo  # noqa: F401  (the `make demo` fixture)
+from tests.e2e.conftest import login, logout  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
-
-def _login(page, url, username):
-    page.goto(url + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "civicplan-demo")
-    page.get_by_role("button", name="登入").click()
-    page.wait_for_load_state()
 
 
 def _chart_drawn(page):
@@ -28,7 +21,7 @@ def _chart_drawn(page):
     return chart
 
 
-def test_reviewer_drills_down_from_the_city_to_a_kpi(demo, page, tmp_path):  # noqa: F811
+def test_reviewer_drills_down_from_the_city_to_a_kpi(demo, page, tmp_path):
     with sqlite3.connect(demo["db"]) as conn:
         (cycle_id,) = conn.execute(
             "SELECT c.id FROM plans_plancycle c JOIN agencies_city city ON city.id = c.city_id "
@@ -36,7 +29,7 @@ def test_reviewer_drills_down_from_the_city_to_a_kpi(demo, page, tmp_path):  # n
         ).fetchone()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    _login(page, demo["url"], "reviewer")
+    login(page, demo["url"], "reviewer")
     page.goto(f"{demo['url']}/dashboards/{cycle_id}/")
     assert "示範資料" in page.content()
     _chart_drawn(page)

@@ -1,57 +1,15 @@
 """`make demo` on this checkout: it serves a login page, the demo editor logs in and changes one of the
 agency's targets in a real browser, and running the demo set-up again loses nothing."""
 
-import os
-import signal
-import socket
 import sqlite3
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e.conftest import ROOT
+
 pytestmark = pytest.mark.e2e
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 180) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"make demo exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError(f"make demo did not serve {url} within {seconds} s:\n{log.read_text()[-3000:]}")
-
-
-@pytest.fixture
-def demo(tmp_path):
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # the demo is the embedded SQLite set-up
-    env.update(CIVICPLAN_DATA_DIR=str(tmp_path / "data"), DEMO_ADDR=f"127.0.0.1:{port}")
-    log = tmp_path / "demo.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen(["make", "demo"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    try:
-        _wait_for(f"http://127.0.0.1:{port}/accounts/login/", process, log)
-        yield {"url": f"http://127.0.0.1:{port}", "env": env, "log": log,
-               "db": tmp_path / "data" / "civicplan.sqlite3"}
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 def _target_raw(db: Path, agency: str, indicator_id: int, year: int) -> str:

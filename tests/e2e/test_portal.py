@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_demo import demo  # noqa: F401  (the `make demo` fixture)
+from tests.e2e.conftest import login, logout  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -33,7 +33,7 @@ def _axe(page, where: str) -> None:
     assert bad == [], f"{where}: {bad}"
 
 
-def test_the_public_browses_a_published_plan_downloads_csv_and_axe_is_clean(demo, page, browser, tmp_path):  # noqa: F811
+def test_the_public_browses_a_published_plan_downloads_csv_and_axe_is_clean(demo, page, browser, tmp_path):
     url = demo["url"]
     cycle_id = _publish_keelung(demo["db"])
 

@@ -4,21 +4,13 @@ import sqlite3
 
 import pytest
 
-from tests.e2e.test_demo import demo  # noqa: F401  (the `make demo` fixture)
+from tests.e2e.conftest import login, logout  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
 
-def _login(page, url, username):
-    page.goto(url + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "civicplan-demo")
-    page.get_by_role("button", name="登入").click()
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url
 
-
-def test_reviewer_opens_a_taipei_map_and_clicks_an_objective(demo, page, tmp_path):  # noqa: F811
+def test_reviewer_opens_a_taipei_map_and_clicks_an_objective(demo, page, tmp_path):
     with sqlite3.connect(demo["db"]) as conn:
         chapter_id, theme = conn.execute(
             "SELECT c.id, t.code || ' ' || t.name FROM plans_agencyplan c JOIN plans_theme t ON t.id = c.theme_id "
@@ -29,7 +21,7 @@ def test_reviewer_opens_a_taipei_map_and_clicks_an_objective(demo, page, tmp_pat
             (chapter_id,)).fetchone()
         kpis = [row[0] for row in conn.execute("SELECT name FROM plans_indicator WHERE goal_id = ?", (goal_id,))]
     assert kpis
-    _login(page, demo["url"], "reviewer")
+    login(page, demo["url"], "reviewer")
 
     response = page.goto(f"{demo['url']}/strategy-maps/{chapter_id}/")
     assert response.status == 200

@@ -5,27 +5,16 @@ import re
 
 import pytest
 
-from tests.e2e.test_demo import demo  # noqa: F401  (the `make demo` fixture)
+from tests.e2e.conftest import login, logout  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
 
-def _login(page, url, username):
-    page.goto(url + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "civicplan-demo")
-    page.get_by_role("button", name="登入").click()
-    page.wait_for_load_state()
 
 
-def _logout(page):
-    page.get_by_role("button", name="登出").click()
-    page.wait_for_load_state()
-
-
-def test_report_filled_submitted_reviewed_and_the_light_shows(demo, page):  # noqa: F811
+def test_report_filled_submitted_reviewed_and_the_light_shows(demo, page):
     url = demo["url"]
-    _login(page, url, "civil")
+    login(page, url, "civil")
     page.get_by_role("link", name="列管").click()
     open_periods = page.locator("a.chip-link:not(.status-approved)")
     assert open_periods.count() >= 1, "the demo leaves the last periods open"
@@ -44,15 +33,15 @@ def test_report_filled_submitted_reviewed_and_the_light_shows(demo, page):  # no
     page.get_by_role("button", name="送單位主管").click()
     page.wait_for_load_state()
     assert "已送單位主管" in page.content()
-    _logout(page)
+    logout(page)
 
-    _login(page, url, "civil_head")
+    login(page, url, "civil_head")
     page.goto(grid_url)
     page.get_by_role("button", name="主管核可").click()
     page.wait_for_load_state()
-    _logout(page)
+    logout(page)
 
-    _login(page, url, "reviewer")
+    login(page, url, "reviewer")
     page.goto(grid_url)
     page.get_by_role("button", name="初核通過").click()
     page.wait_for_load_state()
@@ -62,8 +51,8 @@ def test_report_filled_submitted_reviewed_and_the_light_shows(demo, page):  # no
     assert page.locator("input[name$='-actual_raw']").count() == 0, "a locked report shows no fields"
 
     # The KPI page shows the light of the approved value (330 of the 291.7 due by period 5: green).
-    _logout(page)
-    _login(page, url, "civil")
+    logout(page)
+    login(page, url, "civil")
     page.get_by_role("link", name="民政處", exact=True).first.click()
     page.wait_for_load_state()
     kpi_row = page.locator("tr", has=page.locator("text=各區里基礎零星工程")).first
