@@ -113,7 +113,8 @@ def _light(world, indicator, light, *, override=""):
 
     agency = indicator.ownerships.get().agency
     report = services.open_report(agency, periods_for(world.city, 110)[0])
-    Measurement.objects.filter(report=report, indicator=indicator).update(light=light, light_override=override)
+    Measurement.objects.filter(report=report, indicator=indicator).update(light=light, light_override=override,
+                                                                           actual_raw="1件")
 
 
 @pytest.mark.django_db

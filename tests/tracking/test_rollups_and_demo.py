@@ -58,3 +58,12 @@ def test_demo_actuals_are_marked_and_made_once(world):
     assert simulate(actor=world.admin, today=date(2026, 11, 25)) == 0
     open_period = periods_for(world.city, 112)[-1]
     assert not Report.objects.filter(period=open_period).exists(), "the last periods stay open for trying"
+
+
+def test_a_report_opened_but_not_filled_in_does_not_hide_the_latest_light(world, client_for):
+    periods = periods_for(world.city, 110)
+    _fill(world, world.civil, world.civil_editor, periods[-2], "300件")  # 300 of 300 due by 5/6: green
+    services.open_report(world.civil, periods[-1])  # the next period, opened, nothing entered yet
+    assert dict(rollups.overview(world.cycle, 110)["city_tally"].counts)["green"] == 1
+    page = client_for(world.civil_editor).get(f"/chapters/{world.civil_chapter.pk}/").content.decode()
+    assert "light-green" in page and "110年第5期" in page

@@ -88,7 +88,9 @@ def rows_for(cycle, year: int, period: Period | None = None) -> list[Row]:
         "goal__chapter__agency", "goal__chapter__theme", "goal__theme").order_by(
         "goal__chapter__order", "goal__chapter_id", "-goal__kind", "goal__order", "order", "id"))
     targets = {t.indicator_id: t for t in Target.objects.filter(indicator__goal__chapter__cycle=cycle, year=year)}
-    measurements = Measurement.objects.filter(indicator__goal__chapter__cycle=cycle, report__period__year=year)
+    # A row opened but not filled in yet says nothing: the latest light is that of the latest value entered.
+    measurements = Measurement.objects.filter(indicator__goal__chapter__cycle=cycle,
+                                              report__period__year=year).exclude(actual_raw="")
     if period is not None:
         measurements = measurements.filter(report__period__seq__lte=period.seq,
                                            report__period__frequency=period.frequency)

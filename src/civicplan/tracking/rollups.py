@@ -45,6 +45,7 @@ class Tally:
 def latest_measurements(cycle, year: int):
     """For each indicator of the cycle, its measurement of the latest period of `year` that has one."""
     rows = (Measurement.objects.filter(indicator__goal__chapter__cycle=cycle, report__period__year=year)
+            .exclude(actual_raw="")
             .select_related("indicator__goal__chapter__agency", "indicator__goal__theme", "report__period",
                             "report")
             .order_by("indicator_id", "-report__period__seq"))

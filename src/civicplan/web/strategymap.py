@@ -33,7 +33,7 @@ def _light_names() -> dict[str, str]:
 def _latest_lights(chapter) -> dict[int, str]:
     """Each KPI's latest shown light (the newest period that measured it), as on the chapter page."""
     latest: dict[int, str] = {}
-    rows = (Measurement.objects.filter(indicator__goal__chapter=chapter)
+    rows = (Measurement.objects.filter(indicator__goal__chapter=chapter).exclude(actual_raw="")
             .order_by("indicator_id", "-report__period__year", "-report__period__seq")
             .values_list("indicator_id", "light", "light_override"))
     for indicator_id, light, override in rows:

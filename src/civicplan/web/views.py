@@ -88,7 +88,7 @@ def _chapter_rows(chapter):
     )
     years = chapter.cycle.years
     latest = {}
-    for m in (Measurement.objects.filter(indicator__goal__chapter=chapter)
+    for m in (Measurement.objects.filter(indicator__goal__chapter=chapter).exclude(actual_raw="")
               .select_related("report__period").order_by("indicator_id", "-report__period__year",
                                                          "-report__period__seq")):
         latest.setdefault(m.indicator_id, m)
