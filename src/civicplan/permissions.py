@@ -30,6 +30,6 @@ def load() -> None:
     global _loaded
     if not _loaded:
         import civicplan.plans.rules  # noqa: F401  (registers the rules)
-        import civicplan.tracking.rules  # noqa: F401
+        import civicplan.tracking.rules  # noqa: F401  (registers the rules)
 
         _loaded = True

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from tests.e2e.conftest import login, logout  # noqa: F401
+from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.e2e
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import login, logout  # noqa: F401
+from tests.e2e.conftest import login, logout
 
 pytestmark = pytest.mark.e2e
 

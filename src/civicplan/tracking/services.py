@@ -8,7 +8,6 @@ Any step can return it with a reason; an approved report changes only by reopeni
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 

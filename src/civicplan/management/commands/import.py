@@ -7,7 +7,6 @@ chapter is imported in one go. Each document loads in one transaction; an error 
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
