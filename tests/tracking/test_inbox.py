@@ -54,7 +54,20 @@ def test_home_page_queries_do_not_grow_with_the_work(world, client_for):
         return len(context)
 
     services.open_report(world.civil, periods_for(world.city, 110)[0])
+    count()  # the first visit creates the reporting periods of the plan's years
     few = count()
     for period in periods_for(world.city, 110) + periods_for(world.city, 111):
         services.open_report(world.civil, period)
     assert count() == few
+
+
+def test_periods_due_without_a_report_are_listed_too(world):
+    periods = periods_for(world.city, 109)
+    work = inbox(world.civil_editor, today=periods[1].due_on)
+    # Due already, or within 30 days; period 3 is due two months later and is not listed yet.
+    assert [(i["agency"], i["period"], i["days_left"]) for i in work["not_started"]] == [
+        (world.civil, periods[0], (periods[0].due_on - periods[1].due_on).days),
+        (world.civil, periods[1], 0),
+    ]
+    services.open_report(world.civil, periods[0])
+    assert [i["period"] for i in inbox(world.civil_editor, today=periods[1].due_on)["not_started"]] == [periods[1]]
