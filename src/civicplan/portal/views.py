@@ -6,12 +6,13 @@ page that does not exist. Every list is also open data: ?format=csv|json|xlsx|od
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from civicplan.plans.book import chapter_table
 from civicplan.plans.models import AgencyPlan, GoalKind, Indicator
 from civicplan.portal import opendata
 from civicplan.portal.queries import (
@@ -84,20 +85,8 @@ def cycle_detail(request, pk):
 
 
 def _chapter_goals(chapter):
-    """Goals (key first, then common) with their indicators, targets by year and latest approved result."""
-    goals = list(chapter.goals.prefetch_related(
-        Prefetch("indicators", queryset=Indicator.objects.prefetch_related("targets"))))
-    latest = latest_approved(Indicator.objects.filter(goal__chapter=chapter))
-    years = chapter.cycle.years
-    sections = {GoalKind.KEY: [], GoalKind.COMMON: []}
-    for goal in goals:
-        rows = []
-        for indicator in goal.indicators.all():
-            by_year = {t.year: t for t in indicator.targets.all()}
-            rows.append({"indicator": indicator, "targets": [(y, by_year.get(y)) for y in years],
-                         "measurement": latest.get(indicator.pk)})
-        sections[goal.kind].append({"goal": goal, "indicators": rows, "rowspan": max(1, len(rows))})
-    return sections
+    """The book's KPI table with each KPI's latest approved result."""
+    return chapter_table(chapter, latest_approved(Indicator.objects.filter(goal__chapter=chapter)))
 
 
 @require_safe

@@ -17,7 +17,7 @@ from civicplan.plans.models import PlanCycle, PlanKind
 from civicplan.tracking.assessment import assess, expected_for_period
 from civicplan.tracking.assessment import parsed as cached_parse
 from civicplan.tracking.models import Measurement, Report, ReportStatus
-from civicplan.tracking.periods import periods_for
+from civicplan.tracking.periods import ROC_OFFSET, periods_for
 from civicplan.tracking.services import indicators_for
 
 DEMO = "示範資料"
@@ -32,7 +32,7 @@ def _actual(target_raw: str, expected: Decimal | None, period, rng: random.Rando
         if not period.is_last:
             return ""
         reached = parsed.deadline + timedelta(days=rng.choice([-30, -12, -3, 0, 9, 40]))
-        return f"{reached.year - 1911}年{reached.month}月{reached.day}日完成"
+        return f"{reached.year - ROC_OFFSET}年{reached.month}月{reached.day}日完成"
     if expected is None or parsed.number is None:
         return ""
     factor = Decimal(str(rng.choice([0.55, 0.78, 0.9, 0.97, 1.0, 1.0, 1.04, 1.1, 1.25])))

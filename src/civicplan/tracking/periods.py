@@ -6,10 +6,10 @@ import calendar
 from datetime import date, timedelta
 
 from civicplan.agencies.models import City
+from civicplan.targets.dates import ROC_OFFSET
 from civicplan.tracking.models import Period
 
 MONTHS_PER_PERIOD = {"monthly": 1, "bimonthly": 2, "quarterly": 3, "half-yearly": 6, "yearly": 12}
-ROC_OFFSET = 1911
 
 
 def period_bounds(year: int, frequency: str, seq: int) -> tuple[date, date]:

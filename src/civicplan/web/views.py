@@ -20,6 +20,7 @@ from civicplan.audit.services import events_for
 from civicplan.editing import ConflictError, ValidationError
 from civicplan.permissions import can, require
 from civicplan.plans import services
+from civicplan.plans.book import chapter_table
 from civicplan.plans.visibility import visible_cycles
 from civicplan.plans.models import (
     CYCLE_TRANSITIONS,
@@ -80,27 +81,13 @@ def cycle_detail(request, pk):
 
 
 def _chapter_rows(chapter):
-    """The book's KPI table: goals (key first, then common), each with its indicators and targets by year."""
-    goals = list(
-        chapter.goals.prefetch_related(
-            Prefetch("indicators", queryset=Indicator.objects.prefetch_related("targets", "ownerships__agency"))
-        )
-    )
-    years = chapter.cycle.years
+    """The book's KPI table with each KPI's latest value entered (a row opened but not filled in says nothing)."""
     latest = {}
     for m in (Measurement.objects.filter(indicator__goal__chapter=chapter).exclude(actual_raw="")
               .select_related("report__period").order_by("indicator_id", "-report__period__year",
                                                          "-report__period__seq")):
         latest.setdefault(m.indicator_id, m)
-    sections = {GoalKind.KEY: [], GoalKind.COMMON: []}
-    for goal in goals:
-        indicators = []
-        for indicator in goal.indicators.all():
-            by_year = {t.year: t for t in indicator.targets.all()}
-            indicators.append({"indicator": indicator, "targets": [(y, by_year.get(y)) for y in years],
-                               "measurement": latest.get(indicator.pk)})
-        sections[goal.kind].append({"goal": goal, "indicators": indicators, "rowspan": max(1, len(indicators))})
-    return sections
+    return chapter_table(chapter, latest)
 
 
 @login_required

@@ -6,9 +6,9 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
 
-register = template.Library()
+from civicplan.targets.dates import ROC_OFFSET
 
-ROC_OFFSET = 1911
+register = template.Library()
 
 
 def roc_year_of(year: int) -> int:
