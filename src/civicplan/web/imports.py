@@ -3,7 +3,7 @@ differences from the database) → commit or cancel. Thin: the work is in civicp
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +15,7 @@ from civicplan.imports.services import do_cancel_import, do_commit_import, do_up
 from civicplan.permissions import require
 from civicplan.plans.loading import ReplaceNeeded
 from civicplan.web.forms import CommitImportForm, UploadPlanForm
+from civicplan.web.views import _problem
 
 EXCERPT_CONTEXT = 2
 
@@ -84,7 +85,7 @@ def import_commit(request, pk):
     draft = get_object_or_404(ImportDraft, pk=pk)
     form = CommitImportForm(request.POST, needs_replace=bool(draft.differences))
     if not form.is_valid():
-        return render(request, "civicplan/problem.html", {"form": form, "back": f"/imports/{pk}/"}, status=400)
+        return _problem(request, form, 400, back=f"/imports/{pk}/")
     try:
         result = do_commit_import(draft, replace=form.cleaned_data.get("replace", False),
                                   reason=form.cleaned_data["reason"], actor=request.user)
@@ -92,10 +93,7 @@ def import_commit(request, pk):
         messages.error(request, str(error.messages[0]))
         return redirect("import-preview", pk)
     except ValidationError as error:
-        return render(request, "civicplan/problem.html", {
-            "form": None, "conflict": " ".join(error.messages), "back": f"/imports/{pk}/"}, status=400)
-    except PermissionDenied:
-        raise
+        return _problem(request, error, 400, back=f"/imports/{pk}/")
     messages.success(request, _("%(file)s: %(status)s %(cycle)s")
                      % {"file": draft.file_name, "status": result.status, "cycle": result.cycle})
     return redirect("cycle", result.cycle.pk)

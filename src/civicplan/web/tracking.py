@@ -162,9 +162,7 @@ def report_step(request, pk):
     except ConflictError as error:
         return _problem(request, error, 409, back=back)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return render(request, "civicplan/problem.html", {"form": None, "conflict": " ".join(error.messages),
-                                                          "back": back}, status=400)
+        return _problem(request, error, 400, back=back)
     messages.success(request, _("%(report)s: %(status)s") % {"report": report,
                                                             "status": Report.objects.get(pk=pk).get_status_display()})
     return redirect(back)
@@ -182,8 +180,7 @@ def measurement_light(request, pk):
     except ConflictError as error:
         return _problem(request, error, 409, back=back)
     except ValidationError as error:
-        return render(request, "civicplan/problem.html", {"form": None, "conflict": " ".join(error.messages),
-                                                          "back": back}, status=400)
+        return _problem(request, error, 400, back=back)
     return redirect(back + f"#m-{pk}")
 
 
@@ -194,13 +191,11 @@ def measurement_evidence(request, pk):
     back = reverse("report-grid", args=[measurement.report.agency_id, measurement.report.period_id])
     upload = request.FILES.get("file")
     if upload is None:
-        return render(request, "civicplan/problem.html", {"form": None, "conflict": _("Choose a file."),
-                                                          "back": back}, status=400)
+        return _problem(request, _("Choose a file."), 400, back=back)
     try:
         services.do_add_evidence(measurement, upload=upload, actor=request.user)
     except ValidationError as error:
-        return render(request, "civicplan/problem.html", {"form": None, "conflict": " ".join(error.messages),
-                                                          "back": back}, status=400)
+        return _problem(request, error, 400, back=back)
     return redirect(back + f"#m-{pk}")
 
 

@@ -312,10 +312,13 @@ def cycle_status(request, pk):
 
 
 def _problem(request, problem, status, *, back):
-    """A POST that could not be carried out: say why (a form's errors or a conflict), link back."""
+    """A POST that could not be carried out: say why (a form's errors, a conflict, a service's ValidationError or
+    a message), link back."""
+    if isinstance(problem, ValidationError):
+        problem = " ".join(problem.messages)
     return render(request, "civicplan/problem.html", {
         "form": problem if isinstance(problem, forms.forms.Form) else None,
-        "conflict": problem if isinstance(problem, ConflictError) else None,
+        "conflict": problem if isinstance(problem, (ConflictError, str)) else None,
         "back": back,
     }, status=status)
 
