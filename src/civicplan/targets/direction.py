@@ -2,7 +2,7 @@
 KPI name and 衡量標準 (and, when given, its printed targets); a person confirms it (Indicator.direction).
 
 Checked against the seed books: 公文結案天數 2天, 腸病毒重症死亡個案 0人, 齲齒率 43%→35%, 全中運 15 名,
-約聘僱員額成長率 0%, 紅害日數, 停止服務工作天數 ≦9 → lower; 取締違規, 違規案件處理完成件數, 結案率 → higher;
+約聘僱員額成長率 0%, 紅害日數, 停止服務工作天數 ≦9, 降低…不合格率, 降低…不合格機關(單位)比率 → lower; 取締違規, 違規案件處理完成件數, 結案率 → higher;
 減少 A1 事故死亡人數 (與前年相較: the reduction) → higher; 每年7月31日前策頒 → deadline; 工程進度 → milestone.
 """
 
@@ -25,7 +25,7 @@ _LOWER = re.compile(
 # Verbs and rates that make a count of bad things into work done: more is better.
 _HIGHER = re.compile(
     r"取締|查處|稽查|查核|查緝|處理完成|處理率|宣導|防制|救援|輔導|慰問|採證|告發|裁罰|處分|破獲|查獲|汰換"
-    r"|(?:結案|完成|辦結|達成|改善|執行|確認|申報|通報|處理|妥善處理|覆蓋|普及|滿意|合格|回收|接管)率"
+    r"|(?<!不)(?:結案|完成|辦結|達成|改善|執行|確認|申報|通報|處理|妥善處理|覆蓋|普及|滿意|合格|回收|接管)率"
 )
 # A change against last year (減少 … 與前年相較): the size of the reduction, more is better.
 _DELTA = re.compile(r"相較|相比|較前一?年|較上一?年|較去年|減少數|減少人數|減少件數|增加數")
@@ -59,6 +59,8 @@ def suggest_direction(name: str, standard: str = "", targets: Iterable[str] = ()
         return "higher"
     if _LOWER.search(name) and not _HIGHER.search(name):
         return "lower"
+    if re.match(r"(減少|降低)", name) and re.search(r"(率|比例|件數|人數|次數)$", name) and not _HIGHER.search(name):
+        return "lower"  # 降低…不合格機關比率: the name is the measure, and it is to fall
     if name.endswith("時效") and parsed and all(p.unit in TIME_UNITS for p in parsed):
         return "lower"  # 收案服務時效 7日: days taken
     if parsed and all(p.kind in ("quantity", "percent") and p.number == 0 for p in parsed):
