@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "civicplan.imports",
     "civicplan.tracking",
     "civicplan.portal",
+    "civicplan.search",
     "civicplan.web",
 ]
 

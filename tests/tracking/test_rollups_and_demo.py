@@ -67,3 +67,26 @@ def test_a_report_opened_but_not_filled_in_does_not_hide_the_latest_light(world,
     assert dict(rollups.overview(world.cycle, 110)["city_tally"].counts)["green"] == 1
     page = client_for(world.civil_editor).get(f"/chapters/{world.civil_chapter.pk}/").content.decode()
     assert "light-green" in page and "110年第5期" in page
+
+
+def test_freshness_lists_agencies_that_never_opened_a_report(world):
+    first = periods_for(world.city, 110)[0]
+    report = _fill(world, world.civil, world.civil_editor, first, "60件")
+    result = rollups.freshness(world.city, today=date(2021, 4, 1), year=110)
+    rows = {r["agency"].name: r for r in result["rows"]}
+    assert set(rows) == {"民政處", "財政處"}
+    assert rows["財政處"]["missing"] == result["periods"] and rows["財政處"]["share"] is None
+    assert rows["民政處"]["missing"] == [p for p in result["periods"] if p != first]
+    assert [r.pk for r in rows["民政處"]["overdue"]] == [report.pk]
+
+
+def test_demo_reports_are_submitted_around_their_due_date(world):
+    simulate(actor=world.admin, today=date(2026, 11, 25))
+    late = on_time = 0
+    for report in Report.objects.select_related("period"):
+        days = (report.submitted_at.date() - report.period.due_on).days
+        assert -7 <= days <= 6 and report.approved_at > report.submitted_at
+        late, on_time = late + (days > 0), on_time + (days <= 0)
+    assert on_time > late > 0
+    shares = [r["share"] for r in rollups.freshness(world.city, today=date(2022, 1, 15), year=110)["rows"]]
+    assert shares and all(0 < s <= 100 for s in shares)

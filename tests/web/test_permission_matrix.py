@@ -13,7 +13,16 @@ from django.urls import URLPattern, reverse
 from civicplan.audit.models import AuditEvent
 from civicplan.imports.models import ImportDraft
 from civicplan.tracking.models import Evidence, Measurement, Report
-from civicplan.plans.models import AgencyPlan, CycleStatus, Goal, Indicator, PlanCycle, Target
+from civicplan.plans.models import (
+    AgencyPlan,
+    CycleStatus,
+    Goal,
+    Indicator,
+    IndicatorOwner,
+    PlanCycle,
+    Section,
+    Target,
+)
 from civicplan.web import urls as web_urls
 from tests.factories import make_indicator
 
@@ -39,6 +48,7 @@ ROUTES = {
     "target-edit": ("target", CIVIL_EDITORS, CIVIL_EDITORS),
     "history": ("history", MEMBERS, None),
     "target-preview": (None, MEMBERS | {"outsider"}, None),
+    "search": (None, MEMBERS | {"outsider"}, None),
     "imports": (None, {"admin"}, {"admin"}),
     "import-preview": ("draft", {"admin"}, None),
     "import-commit": ("draft", None, {"admin"}),
@@ -58,8 +68,25 @@ ROUTES = {
     "kpi-chart": ("indicator", MEMBERS, None),
     "strategy-map": ("chapter", MEMBERS, None),
     "strategy-map-svg": ("chapter", MEMBERS, None),
+    "console": ("city", {"admin"}, None),
+    "console-home": (None, {"admin"}, None),  # the admin of one city is sent on to its console (REDIRECTS)
+    "section-add": ("chapter", CIVIL_EDITORS, CIVIL_EDITORS),
+    "section-edit": ("section", CIVIL_EDITORS, CIVIL_EDITORS),
+    "section-delete": ("section", CIVIL_EDITORS, CIVIL_EDITORS),
+    "indicator-owners": ("indicator", CIVIL_EDITORS, CIVIL_EDITORS),
+    # Inline validation answers GET and POST alike and changes nothing (tests/web/test_editor.py posts to it).
+    "indicator-validate": ("indicator", CIVIL_EDITORS, None),
+    "indicator-add-validate": ("goal", CIVIL_EDITORS, None),
+    "goal-validate": ("goal", CIVIL_EDITORS, None),
+    "source": ("source", MEMBERS, None),
     "login": (None, set(ROLES), None),
     "logout": (None, None, None),
+}
+
+
+# Routes that send an allowed user on to another page instead of answering 200 (route name → where to).
+REDIRECTS = {
+    "console-home": lambda world: reverse("console", args=[world.city.pk]),
 }
 
 
@@ -81,10 +108,19 @@ PLAN_FILE = {
 }
 
 
+def _section(world):
+    section = Section.objects.filter(chapter=world.civil_chapter).first()
+    if section is None:
+        section = Section.objects.create(chapter=world.civil_chapter, order=1, label="壹、", heading="施政重點",
+                                         text="推動里政服務")
+    return section
+
+
 def _objects(world):
     return {
         "cycle": world.cycle, "chapter": world.civil_chapter, "goal": world.civil_kpi.goal,
         "indicator": world.civil_kpi, "target": world.civil_target, "history": world.civil_target,
+        "section": _section(world), "source": world.civil_kpi,
     }
 
 
@@ -133,6 +169,8 @@ def _url(world, name):
     obj = _draft(world) if kind == "draft" else _objects(world)[kind]
     if name == "history":
         return reverse(name, args=["target", obj.pk])
+    if name == "source":
+        return reverse(name, args=["indicator", obj.pk])
     return reverse(name, args=[obj.pk])
 
 
@@ -172,6 +210,15 @@ def _post_data(world, name):
         "indicator-edit": {**indicator_fields, "version": indicator.version, "reason": "修正"},
         "indicator-delete": {"version": indicator.version, "reason": "不再適用"},
         "target-edit": {"raw": "999件", "note": "", "version": target.version, "reason": "修正"},
+        "section-add": {"after": "", "label": "貳、", "heading": "現有計畫執行成效檢討", "text": "…", "reason": "新增"},
+        "section-edit": {"label": "壹、", "heading": "新的標題", "text": "新的內容",
+                         "version": world.fresh(_section(world)).version, "reason": "修正"},
+        "section-delete": {"version": world.fresh(_section(world)).version, "reason": "不再適用"},
+        "indicator-owners": {"lead": world.civil.pk, "co": [world.finance.pk], "version": indicator.version,
+                             "reason": "財政處協辦"},
+        "indicator-validate": {**indicator_fields, "version": indicator.version, "_field": "weight"},
+        "indicator-add-validate": {**indicator_fields, "_field": "name"},
+        "goal-validate": {"name": "g", "perspective": "業務成果", "version": goal.version, "_field": "perspective"},
     }[name]
 
 
@@ -183,6 +230,8 @@ def state():
         list(Goal.objects.values_list("id", "name", "version")),
         list(Indicator.objects.values_list("id", "name", "version")),
         list(Target.objects.values_list("id", "raw", "version")),
+        list(Section.objects.values_list("id", "order", "heading", "text", "version")),
+        list(IndicatorOwner.objects.values_list("indicator_id", "agency_id", "role").order_by("pk")),
         AuditEvent.objects.count(),
         list(ImportDraft.objects.values_list("id", "status")),
         list(Report.objects.values_list("id", "status", "version")),
@@ -215,7 +264,9 @@ def test_every_route_is_in_the_matrix():
 def test_get(world, client_for, role, name):
     response = _client(world, client_for, role).get(_url(world, name))
     allowed = ROUTES[name][1]
-    if role in allowed:
+    if role in allowed and name in REDIRECTS:
+        assert response.status_code == 302 and response["Location"] == REDIRECTS[name](world)
+    elif role in allowed:
         assert response.status_code == 200, response.content[:300]
     elif role == "anonymous":
         assert response.status_code == 302 and reverse("login") in response["Location"]
@@ -279,10 +330,13 @@ def test_a_locked_cycle_is_edited_in_place_by_nobody(world, client_for, django_u
     else:
         user = getattr(world, role)
     client = client_for(user)
-    for name in ("chapter-edit", "goal-edit", "indicator-add", "indicator-edit", "indicator-delete", "target-edit"):
+    for name in ("chapter-edit", "goal-edit", "indicator-add", "indicator-edit", "indicator-delete", "target-edit",
+                 "section-add", "section-edit", "section-delete", "indicator-owners", "indicator-validate",
+                 "indicator-add-validate", "goal-validate"):
+        url, data = _url(world, name), _post_data(world, name)
         before = state()
-        assert client.get(_url(world, name)).status_code == 403, name
-        assert client.post(_url(world, name), _post_data(world, name)).status_code == 403, name
+        assert client.get(url).status_code == 403, name
+        assert client.post(url, data).status_code == 403, name
         assert state() == before
     page = client.get(_url(world, "chapter"))
     if role != "superuser":

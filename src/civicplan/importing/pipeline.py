@@ -40,12 +40,27 @@ def detect_family(source: SourceText) -> tuple[str, float]:
     return best, best_score
 
 
+def source_lines(source: SourceText) -> list[str]:
+    """The text the reader produced as a list in which line n is item n - 1 (what every `source.lines` cites)."""
+    if all(line.number == n for n, line in enumerate(source.lines, 1)):
+        return [line.text for line in source.lines]
+    texts = [""] * max((line.number for line in source.lines), default=0)
+    for line in source.lines:
+        texts[line.number - 1] = line.text
+    return texts
+
+
 @dataclass
 class Parsed:
     document: PlanDocument
     source: SourceText
     family: str
     seconds: float
+
+    @property
+    def source_texts(self) -> dict[str, list[str]]:
+        """{file name: its lines}: what `plans.loading.do_import_plan(source_texts=…)` keeps beside the import."""
+        return {self.source.name: source_lines(self.source)}
 
 
 def parse_source(source: SourceText, *, city: str | None = None, period: tuple[int, int] | None = None,

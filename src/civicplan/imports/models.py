@@ -1,5 +1,6 @@
 """An uploaded plan book waiting for the 研考 administrator's decision: read, validated, shown, then committed
-or cancelled. The parsed interchange document and the file's text lines are kept for the preview."""
+or cancelled. The parsed interchange document and the file's text lines are kept for the preview, and the lines go
+with the commit into the import (`plans.PlanSourceText`) so that every loaded record's source can be shown."""
 
 from django.conf import settings
 from django.db import models

@@ -12,7 +12,7 @@ from civicplan import interchange
 from civicplan.agencies.models import City
 from civicplan.audit.models import Action
 from civicplan.audit.services import record
-from civicplan.importing.pipeline import parse_upload
+from civicplan.importing.pipeline import parse_upload, source_lines
 from civicplan.imports.models import ImportDraft, ImportStatus
 from civicplan.permissions import require
 from civicplan.plans.exporting import chapter_key, cycle_to_document, diff_documents
@@ -50,7 +50,7 @@ def do_upload_plan(data: bytes, name: str, *, city: str = "", period=None, actor
     draft = ImportDraft.objects.create(
         file_name=parsed.source.name, sha256=parsed.source.sha256, family=parsed.family,
         encoding=parsed.source.encoding, document=interchange.to_dict(document),
-        lines=[line.text for line in parsed.source.lines], differences=preview_differences(document),
+        lines=source_lines(parsed.source), differences=preview_differences(document),
         created_by=actor,
     )
     record(Action.IMPORT_UPLOADED, actor=actor, obj=draft, city=City.objects.filter(name=document.city).first(),
@@ -65,7 +65,9 @@ def do_commit_import(draft: ImportDraft, *, replace: bool = False, reason: str =
         raise PermissionDenied(_("This upload was already %(status)s.") % {"status": draft.get_status_display()})
     if draft.created_by_id != actor.pk and not actor.is_superuser:
         require(actor, "imports.upload_plan")
-    result = do_import_plan(draft.document, actor=actor, reason=reason or draft.file_name, replace=replace)
+    # The text read at upload (kept on the draft for the preview) is kept with the import for the source links.
+    result = do_import_plan(draft.document, actor=actor, reason=reason or draft.file_name, replace=replace,
+                            source_texts={draft.file_name: draft.lines})
     draft.status, draft.cycle, draft.decided_at = ImportStatus.COMMITTED, result.cycle, timezone.now()
     draft.save(update_fields=["status", "cycle", "decided_at"])
     return result

@@ -37,6 +37,7 @@ from civicplan.plans.models import (
     PlanCycle,
     PlanImport,
     PlanKind,
+    PlanSourceText,
     Section,
     Target,
     Theme,
@@ -151,13 +152,20 @@ class _AgencyBook:
 
 
 @transaction.atomic
-def do_load_plan(document, *, actor, reason: str = "", replace: bool = False) -> PlanCycle:
-    return do_import_plan(document, actor=actor, reason=reason, replace=replace).cycle
+def do_load_plan(document, *, actor, reason: str = "", replace: bool = False,
+                 source_texts: dict[str, list[str]] | None = None) -> PlanCycle:
+    return do_import_plan(document, actor=actor, reason=reason, replace=replace, source_texts=source_texts).cycle
 
 
 @transaction.atomic
-def do_import_plan(document, *, actor, reason: str = "", replace: bool = False) -> LoadResult:
-    """Load `document` (a PlanDocument or its dict) as a plan cycle; see the module docstring."""
+def do_import_plan(document, *, actor, reason: str = "", replace: bool = False,
+                   source_texts: dict[str, list[str]] | None = None) -> LoadResult:
+    """Load `document` (a PlanDocument or its dict) as a plan cycle; see the module docstring.
+
+    `source_texts` ({file name: its lines, line n at n - 1}, e.g. `Parsed.source_texts`) is the text the document
+    was read from: the files its records cite are kept beside the import, so that each record's source lines can be
+    shown. Loading the same file again keeps the text if it was not kept before (and changes nothing else).
+    """
     document = _document(document)
     city = _city(document, actor)
     if document.kind not in PlanKind.values:
@@ -168,25 +176,30 @@ def do_import_plan(document, *, actor, reason: str = "", replace: bool = False) 
     _use_canonical_names(document, city)
     existing = PlanCycle.objects.filter(city=city, kind=document.kind, start_year=start, end_year=end).first()
     if existing is not None:
-        return _into_existing(existing, document, actor=actor, reason=reason, replace=replace, city=city)
+        return _into_existing(existing, document, actor=actor, reason=reason, replace=replace, city=city,
+                              source_texts=source_texts)
     cycle = PlanCycle(city=city, kind=document.kind, start_year=start, end_year=end, title=document.title)
     _clean(cycle, "document")
     cycle._history_user = actor
     cycle.save()
     counts = _load_content(cycle, document, document.chapters, actor, city)
-    _record_import(cycle, document, actor, counts)
+    _record_import(cycle, document, actor, counts, source_texts)
     record(Action.PLAN_LOADED, actor=actor, obj=cycle, city=city, new={"source": _source_info(document), **counts},
            reason=reason)
     return LoadResult(cycle, "loaded", counts=counts)
 
 
-def _into_existing(cycle: PlanCycle, document, *, actor, reason: str, replace: bool, city: City) -> LoadResult:
+def _into_existing(cycle: PlanCycle, document, *, actor, reason: str, replace: bool, city: City,
+                   source_texts=None) -> LoadResult:
     """A document for a cycle that exists: its chapters are compared with the cycle's chapters of the same
     agencies (or themes). New chapters are added (a book may come as one file per chapter); chapters that
     differ are replaced only when asked; chapters the document does not contain are left alone."""
     sha = document.source.sha256
-    if sha and cycle.imports.filter(sha256=sha).exists():
-        return LoadResult(cycle, "unchanged", counts=document.counts())
+    if sha:
+        earlier = cycle.imports.filter(sha256=sha).order_by("-created_at", "-id").first()
+        if earlier is not None:
+            _keep_texts(earlier, document, source_texts)
+            return LoadResult(cycle, "unchanged", counts=document.counts())
     current = cycle_to_document(cycle)
     present = {chapter_key(c) for c in current.chapters}
     overlapping = [c for c in document.chapters if chapter_key(c) in present]
@@ -216,7 +229,7 @@ def _into_existing(cycle: PlanCycle, document, *, actor, reason: str, replace: b
         Theme.objects.filter(pk__in=themes).delete()
     counts = _load_content(cycle, document, [*chapters, *added], actor, city,
                            first_order=cycle.chapters.count() + 1)
-    _record_import(cycle, document, actor, counts)
+    _record_import(cycle, document, actor, counts, source_texts)
     status = "replaced" if chapters else "extended"
     record(Action.PLAN_REPLACED if chapters else Action.PLAN_LOADED, actor=actor, obj=cycle, city=city,
            reason=reason, new={"source": _source_info(document), **counts, "differences": differences[:200],
@@ -247,14 +260,44 @@ def _source_info(document) -> dict:
     return {k: v for k, v in (("file", document.source.file), ("sha256", document.source.sha256)) if v}
 
 
-def _record_import(cycle, document, actor, counts):
-    if document.source.sha256 or document.anomalies or document.revisions:
+def _record_import(cycle, document, actor, counts, source_texts=None):
+    texts = _cited_texts(document, source_texts)
+    if document.source.sha256 or document.anomalies or document.revisions or texts:
         data = interchange.to_dict(document)
-        PlanImport.objects.create(
+        plan_import = PlanImport.objects.create(
             cycle=cycle, source_file=document.source.file or "", sha256=document.source.sha256 or "",
             counts=counts, anomalies=data.get("anomalies", []), revisions=data.get("revisions", []), document=data,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
+        PlanSourceText.objects.bulk_create(
+            PlanSourceText(plan_import=plan_import, file_name=name, lines=lines) for name, lines in texts.items())
+
+
+def _cited_texts(document, source_texts) -> dict[str, list[str]]:
+    """The texts of the files the document's records cite (a text nothing cites is not kept)."""
+    if not source_texts:
+        return {}
+    cited = {part.strip() for part in (document.source.file or "").split(" + ") if part.strip()}
+    for chapter in document.chapters:
+        for node in (chapter, *chapter.sections, *chapter.goals, *(i for g in chapter.goals for i in g.indicators)):
+            if node.source.file:
+                cited.add(node.source.file)
+    texts = {}
+    for name, lines in source_texts.items():
+        if name in cited:
+            if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+                raise DocumentError(f"source_texts[{name}]", _("expected a list of lines"))
+            texts[name] = lines
+    return texts
+
+
+def _keep_texts(plan_import: PlanImport, document, source_texts) -> None:
+    """An earlier import of the same file whose text was not kept then (imported before texts were kept)."""
+    texts = _cited_texts(document, source_texts)
+    if texts:
+        kept = set(plan_import.texts.values_list("file_name", flat=True))
+        PlanSourceText.objects.bulk_create(PlanSourceText(plan_import=plan_import, file_name=name, lines=lines)
+                                           for name, lines in texts.items() if name not in kept)
 
 
 def _load_content(cycle: PlanCycle, document, chapter_docs, actor, city: City, first_order: int = 1) -> dict:
@@ -349,7 +392,7 @@ def _load_content(cycle: PlanCycle, document, chapter_docs, actor, city: City, f
                "default_change_reason": _("imported from %(f)s") % {"f": default_file or _("a plan document")}}
     bulk_create_with_history(chapters, AgencyPlan, **history)
     _attach(sections, section_parent, "chapter")
-    Section.objects.bulk_create(sections)
+    bulk_create_with_history(sections, Section, **history)
     _attach(goals, goal_parent, "chapter")
     bulk_create_with_history(goals, Goal, **history)
     _attach(indicators, indicator_parent, "goal")
@@ -358,6 +401,9 @@ def _load_content(cycle: PlanCycle, document, chapter_docs, actor, city: City, f
     IndicatorOwner.objects.bulk_create(owners)
     _attach(targets, target_parent, "indicator")
     bulk_create_with_history(targets, Target, batch_size=2000, **history)
+    from civicplan.search.indexing import reindex_cycle  # bulk inserts send no signals: index the cycle anew
+
+    reindex_cycle(cycle)
     return {
         "chapters": len(chapters), "goals": len(goals), "indicators": len(indicators), "targets": len(targets),
         "revisions": len(document.revisions), "anomalies": len(document.anomalies),

@@ -28,7 +28,9 @@ class Versioned(models.Model):
 
 
 class Sourced(models.Model):
-    """Where an imported record was read: file, page, line span."""
+    """Where an imported record was read: file, page, line span (shown by the page `source/<source_kind>/<pk>/`)."""
+
+    source_kind = ""  # the record's name in the source page's URL
 
     source_file = models.CharField(_("source file"), max_length=255, blank=True)
     source_page = models.PositiveIntegerField(_("source page"), null=True, blank=True)
@@ -152,6 +154,8 @@ class ChapterStatus(models.TextChoices):
 class AgencyPlan(Versioned, Sourced):
     """An agency's chapter in a plan cycle (or, for a strategy map, a city-wide theme's chapter)."""
 
+    source_kind = "chapter"
+
     cycle = models.ForeignKey(PlanCycle, on_delete=models.CASCADE, related_name="chapters", verbose_name=_("cycle"))
     agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="chapters", verbose_name=_("agency")
@@ -193,22 +197,30 @@ class AgencyPlan(Versioned, Sourced):
         return not self.cycle.is_locked and self.status in (ChapterStatus.DRAFT, ChapterStatus.RETURNED)
 
 
-class Section(Sourced):
+class Section(Versioned, Sourced):
     """An ordered narrative section of a chapter: numbering, heading, text (貳、一 現有計畫執行成效檢討 …)."""
 
-    chapter = models.ForeignKey(AgencyPlan, on_delete=models.CASCADE, related_name="sections")
+    source_kind = "section"
+
+    chapter = models.ForeignKey(AgencyPlan, on_delete=models.CASCADE, related_name="sections",
+                                verbose_name=_("chapter"))
     order = models.PositiveIntegerField(_("order"), default=0)
     label = models.CharField(_("numbering"), max_length=20, blank=True)
     heading = models.CharField(_("heading"), max_length=300, blank=True)
     text = models.TextField(_("text"), blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        ordering = ["chapter", "order"]
+        ordering = ["chapter", "order", "id"]
         verbose_name = _("section")
         verbose_name_plural = _("sections")
 
     def __str__(self) -> str:
-        return f"{self.label} {self.heading}".strip()
+        return f"{self.label} {self.heading}".strip() or _("Section %(n)s") % {"n": self.order}
+
+    def clean(self):
+        if not (self.heading.strip() or self.text.strip()):
+            raise ValidationError({"heading": _("Give the section a heading or a text.")})
 
 
 class GoalKind(models.TextChoices):
@@ -217,6 +229,8 @@ class GoalKind(models.TextChoices):
 
 
 class Goal(Versioned, Sourced):
+    source_kind = "goal"
+
     chapter = models.ForeignKey(AgencyPlan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("chapter"))
     kind = models.CharField(_("kind"), max_length=10, choices=GoalKind.choices, default=GoalKind.KEY)
     order = models.PositiveIntegerField(_("order"), default=0)
@@ -258,6 +272,8 @@ class Direction(models.TextChoices):
 
 class Indicator(Versioned, Sourced):
     """A KPI (關鍵績效指標) or common indicator (共同性指標)."""
+
+    source_kind = "indicator"
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("goal"))
     order = models.PositiveIntegerField(_("order"), default=0)
@@ -406,3 +422,22 @@ class PlanImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_file} → {self.cycle}"
+
+
+class PlanSourceText(models.Model):
+    """The text of one file read by an import, line by line (line n is `lines[n - 1]`), so that every imported
+    record's source (file, page, lines) can be shown as it was read."""
+
+    plan_import = models.ForeignKey(PlanImport, on_delete=models.CASCADE, related_name="texts",
+                                    verbose_name=_("plan import"))
+    file_name = models.CharField(_("file"), max_length=255, db_index=True)
+    lines = models.JSONField(_("text lines"), default=list)
+
+    class Meta:
+        ordering = ["plan_import", "file_name"]
+        verbose_name = _("source text")
+        verbose_name_plural = _("source texts")
+        constraints = [models.UniqueConstraint(fields=["plan_import", "file_name"], name="source_text_unique_file")]
+
+    def __str__(self) -> str:
+        return self.file_name

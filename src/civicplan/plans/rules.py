@@ -67,3 +67,14 @@ def is_operator_or_admin_anywhere(user) -> bool:
 
 
 permissions.add_rule("imports.upload_plan", is_operator_or_admin_anywhere)
+
+
+@rules.predicate
+def is_operator(user) -> bool:
+    """The system operator (an active Django superuser)."""
+    return bool(getattr(user, "is_superuser", False) and user.is_active)
+
+
+# The 研考 console of a city (cycles, freshness, imports): its 研考 administrators and the system operator.
+# Changing a cycle from there still needs plans.change_cycle, which the operator does not get.
+permissions.add_rule("plans.use_console", is_city_admin | is_operator)

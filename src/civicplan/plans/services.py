@@ -1,9 +1,11 @@
 """Every write to plans: `do_<verb>_<noun>(..., actor)` — permission, one transaction, AuditEvent, history."""
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicplan.agencies.models import City
+from civicplan.agencies.models import Agency, City
 from civicplan.audit.models import Action
 from civicplan.audit.services import record
 from civicplan.editing import ValidationError, apply_changes, check_version, lock, snapshot
@@ -18,6 +20,7 @@ from civicplan.plans.models import (
     IndicatorOwner,
     OwnerRole,
     PlanCycle,
+    Section,
     Target,
 )
 from civicplan.targets.values import parse_value
@@ -29,6 +32,7 @@ INDICATOR_FIELDS = (
     "period_profile",
 )
 TARGET_FIELDS = ("raw", "note", "cumulative")
+SECTION_FIELDS = ("label", "heading", "text")
 
 
 def _require_reason(reason: str) -> str:
@@ -229,3 +233,114 @@ def do_update_target(target: Target, *, changes: dict, expected_version: int, re
         _audit_chapter(Action.TARGET_CHANGED, target, target.indicator.chapter, actor=actor, old=old, new=new,
                        reason=reason)
     return target
+
+
+# --- Narrative sections -------------------------------------------------------------------------
+# A section is part of the chapter's text: whoever may change the chapter (mission, vision) may change its sections.
+
+@transaction.atomic
+def do_update_section(section: Section, *, changes: dict, expected_version: int, reason: str, actor) -> Section:
+    section = lock(Section, section.pk)
+    require(actor, "plans.change_chapter", section)
+    reason = _require_reason(reason)
+    old, new = apply_changes(section, changes, actor=actor, reason=reason, expected_version=expected_version,
+                             editable_fields=SECTION_FIELDS)
+    if old or new:
+        _audit_chapter(Action.SECTION_CHANGED, section, section.chapter, actor=actor, old=old, new=new,
+                       reason=reason)
+    return section
+
+
+@transaction.atomic
+def do_create_section(chapter: AgencyPlan, *, fields: dict, reason: str, actor,
+                      after: Section | None = None) -> Section:
+    """Add a narrative section at the end of the chapter, or right after `after` (later sections move down)."""
+    chapter = lock(AgencyPlan, chapter.pk)
+    require(actor, "plans.change_chapter", chapter)
+    reason = _require_reason(reason)
+    unknown = set(fields) - set(SECTION_FIELDS)
+    if unknown:
+        raise ValidationError({f: _("This field cannot be set here.") for f in sorted(unknown)})
+    if after is not None:
+        if after.chapter_id != chapter.pk:
+            raise ValidationError({"after": _("That section belongs to another chapter.")})
+        order = after.order + 1
+        # Renumbering is bookkeeping, not a change of the sections' content: no version bump, no history row.
+        chapter.sections.filter(order__gte=order).update(order=F("order") + 1)
+    else:
+        order = (chapter.sections.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    section = Section(chapter=chapter, order=order, **fields)
+    section.full_clean()
+    section._history_user = actor
+    section._change_reason = reason
+    section.save()
+    _audit_chapter(Action.SECTION_CREATED, section, chapter, actor=actor,
+                   new=snapshot(section, ("order", *SECTION_FIELDS)), reason=reason)
+    return section
+
+
+@transaction.atomic
+def do_delete_section(section: Section, *, expected_version: int, reason: str, actor) -> None:
+    section = lock(Section, section.pk)
+    require(actor, "plans.change_chapter", section)
+    reason = _require_reason(reason)
+    check_version(section, expected_version)
+    _audit_chapter(Action.SECTION_DELETED, section, section.chapter, actor=actor,
+                   old=snapshot(section, ("order", *SECTION_FIELDS, "source_file", "source_line_start")),
+                   reason=reason)
+    section._history_user = actor
+    section._change_reason = reason
+    section.delete()
+
+
+# --- Owners (主責 / 協辦) ------------------------------------------------------------------------
+
+def _owner_names(ownerships) -> dict:
+    lead = [o.agency.name for o in ownerships if o.role == OwnerRole.LEAD]
+    co = [o.agency.name for o in ownerships if o.role == OwnerRole.CO]
+    return {"lead": "、".join(lead), "co": co}
+
+
+@transaction.atomic
+def do_set_indicator_owners(indicator: Indicator, *, lead: Agency | None, co=(), reason: str, actor,
+                            expected_version: int | None = None) -> Indicator:
+    """Set the lead agency (主責, exactly one) and the co-owner agencies (協辦) of a KPI, all of the chapter's city.
+
+    The KPI's version is checked when `expected_version` is given and bumped when the owners change, so that two
+    people changing the owners of one KPI do not overwrite each other.
+    """
+    indicator = lock(Indicator, indicator.pk)
+    require(actor, "plans.change_indicator", indicator)
+    reason = _require_reason(reason)
+    if expected_version is not None:
+        check_version(indicator, expected_version)
+    city_id = indicator.goal.chapter.cycle.city_id
+    co = list(dict.fromkeys(co or ()))
+    errors = {}
+    if lead is None:
+        errors["lead"] = _("Choose the lead agency (主責): a KPI has exactly one.")
+    elif lead.city_id != city_id:
+        errors["lead"] = _("%(agency)s is not an agency of this city.") % {"agency": lead}
+    foreign = [a.name for a in co if a.city_id != city_id]
+    if foreign:
+        errors["co"] = _("Not agencies of this city: %(list)s") % {"list": "、".join(foreign)}
+    elif lead is not None and any(a.pk == lead.pk for a in co):
+        errors["co"] = _("%(agency)s is the lead agency; it cannot also be a co-owner.") % {"agency": lead}
+    if errors:
+        raise ValidationError(errors)
+    current = list(indicator.ownerships.select_related("agency").order_by("role", "agency__order", "agency__name"))
+    wanted = {lead.pk: OwnerRole.LEAD, **{a.pk: OwnerRole.CO for a in co}}
+    if {o.agency_id: o.role for o in current} == wanted:
+        return indicator
+    old = _owner_names(current)
+    IndicatorOwner.objects.filter(indicator=indicator).delete()
+    IndicatorOwner.objects.bulk_create(
+        [IndicatorOwner(indicator=indicator, agency=lead, role=OwnerRole.LEAD)]
+        + [IndicatorOwner(indicator=indicator, agency=a, role=OwnerRole.CO) for a in co])
+    new = {"lead": lead.name, "co": [a.name for a in sorted(co, key=lambda a: (a.order, a.name))]}
+    # The owners are part of the KPI: its version moves on (no history row: the audit event has old and new names).
+    indicator.version += 1
+    Indicator.objects.filter(pk=indicator.pk).update(version=indicator.version, updated_at=timezone.now())
+    _audit_chapter(Action.INDICATOR_OWNERS_CHANGED, indicator, indicator.goal.chapter, actor=actor, old=old,
+                   new=new, reason=reason)
+    return indicator

@@ -10,4 +10,5 @@ urlpatterns = [
     path("cycles/<int:pk>/", views.cycle_detail, name="cycle"),
     path("chapters/<int:pk>/", views.chapter_detail, name="chapter"),
     path("kpis/<int:pk>/", views.indicator_detail, name="indicator"),
+    path("search/", views.search, name="search"),
 ]

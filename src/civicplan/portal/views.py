@@ -30,6 +30,10 @@ from civicplan.portal.queries import (
 )
 
 
+def _int(value) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
 def _page(request, template, context, table_builder, filename):
     """The page, or its table as open data when ?format= asks for it."""
     fmt = request.GET.get("format")
@@ -115,6 +119,7 @@ def chapter_detail(request, pk):
         "chapter": chapter, "cycle": cycle, "city": cycle.city, "years": cycle.years,
         "key_goals": sections[GoalKind.KEY], "common_goals": sections[GoalKind.COMMON],
         "legend": sorted(cycle.city.eval_system_legend.items()), "name": chapter_name(chapter),
+        "sections": chapter.sections.all(), "open_section": _int(request.GET.get("section")),
     }, table, f"civicplan-chapter-{chapter.pk}")
 
 
@@ -153,3 +158,24 @@ def indicator_detail(request, pk):
         "owners": list(indicator.ownerships.all()), "legend": cycle.city.eval_system_legend,
     }, table, f"civicplan-kpi-{indicator.pk}")
 
+
+
+@require_safe
+def search(request):
+    """Search the published plans (and the narratives of approved reports); the hits are open data too."""
+    from civicplan.search import pages
+
+    asked = pages.read(request.GET)
+    results = pages.decorate(pages.run(asked, public=True) if asked.q else None, public=True)
+    cycles = public_cycles().select_related("city").order_by("city__name", "-start_year")
+
+    def table():
+        return opendata.Table("搜尋結果", ["類別", "名稱", "縣市", "計畫期間", "章", "內容", "出處", "連結"], [
+            [h.entry.get_kind_display(), h.entry.indicator.name if h.entry.indicator_id else h.entry.title,
+             h.entry.city.name, h.entry.cycle.period_label, h.where.split(" · ", 2)[-1] if h.entry.chapter_id else "",
+             h.entry.text, h.entry.source, request.build_absolute_uri(h.url)] for h in (results.hits if results else [])])
+
+    return _page(request, "portal/search.html", {
+        "asked": asked, "results": results, "cycles": cycles, "action": request.path,
+        "query_string": request.GET.urlencode(),
+    }, table, "civicplan-search")

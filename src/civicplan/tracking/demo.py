@@ -4,7 +4,7 @@ every page has something to show. Marked `is_demo` on the report and 示範資�
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -43,11 +43,20 @@ def _actual(target_raw: str, expected: Decimal | None, period, rng: random.Rando
     return f"{value:f}{parsed.unit}"
 
 
+def _submitted(due_on: date, rng: random.Random) -> dict:
+    """Most agencies submit in the week before the due date, one in six a few days late; 研考 approves later."""
+    late = rng.random() < 1 / 6
+    day = due_on + timedelta(days=rng.randint(1, 6) if late else -rng.randint(0, 7))
+    submitted = timezone.make_aware(datetime.combine(day, time(10)))
+    return {"submitted_at": submitted, "approved_at": submitted + timedelta(days=rng.randint(3, 12))}
+
+
 @transaction.atomic
 def simulate(*, actor, today: date | None = None, seed: int = 109) -> int:
     """Create demo reports (approved, is_demo) for every past period of every medium-term plan; idempotent."""
     today = today or timezone.localdate()
     rng = random.Random(seed)
+    timing = random.Random(seed + 1)  # its own stream: the simulated values stay as they were
     created = 0
     done = set(Report.objects.values_list("agency_id", "period_id"))
     rows = []
@@ -69,10 +78,9 @@ def simulate(*, actor, today: date | None = None, seed: int = 109) -> int:
                 for indicator in indicators:
                     target = next((t for t in indicator.targets.all() if t.year == year), None)
                     targets[indicator.pk] = (target, cached_parse(target.raw, year) if target else None)
-                now = timezone.now()
                 reports = Report.objects.bulk_create([
                     Report(agency=agency, period=period, status=ReportStatus.APPROVED, is_demo=True,
-                           submitted_at=now, approved_at=now)
+                           **_submitted(period.due_on, timing))
                     for period in periods if (agency.pk, period.pk) not in done])
                 for report in reports:
                     period = report.period

@@ -86,8 +86,21 @@ def overview(cycle, year: int) -> dict:
     }
 
 
+def reporting_agencies(city, year: int):
+    """Agencies owning KPIs in a medium-term plan of the city that covers `year` (not superseded)."""
+    from civicplan.agencies.models import Agency
+    from civicplan.plans.models import CycleStatus, PlanCycle, PlanKind
+
+    in_force = (PlanCycle.objects.filter(city=city, kind=PlanKind.MEDIUM_TERM, start_year__lte=year,
+                                         end_year__gte=year).exclude(status=CycleStatus.SUPERSEDED))
+    return Agency.objects.filter(
+        city=city, indicator_ownerships__indicator__goal__chapter__cycle__in=in_force).distinct()
+
+
 def freshness(city, *, today: date, year: int | None = None) -> dict:
-    """Per agency: the share of its KPIs updated by the due date, overdue reports, KPIs never updated."""
+    """Per agency: the share of its KPIs updated by the due date, overdue reports, periods due without any
+    report (`missing`), KPIs never updated. Agencies that report that year but never opened a report are listed
+    too (they are the most overdue)."""
     due_periods = Period.objects.filter(city=city, due_on__lt=today)
     if year is None:
         year = due_periods.order_by("-year").values_list("year", flat=True).first() or (today.year - ROC_OFFSET)
@@ -97,8 +110,11 @@ def freshness(city, *, today: date, year: int | None = None) -> dict:
     by_agency = defaultdict(list)
     for report in reports:
         by_agency[report.agency].append(report)
+    if periods:
+        for agency in reporting_agencies(city, year):
+            by_agency.setdefault(agency, [])
     rows = []
-    for agency, agency_reports in sorted(by_agency.items(), key=lambda item: item[0].order):
+    for agency, agency_reports in sorted(by_agency.items(), key=lambda item: (item[0].order, item[0].name)):
         on_time = total = 0
         overdue = []
         updated_ever = set()
@@ -114,9 +130,11 @@ def freshness(city, *, today: date, year: int | None = None) -> dict:
                     on_time += 1
             if report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
                 overdue.append(report)
+        reported = {r.period_id for r in agency_reports}
         rows.append({
             "agency": agency, "share": round(100 * on_time / total, 1) if total else None,
-            "overdue": overdue, "never": len(all_indicators - updated_ever), "indicators": len(all_indicators),
+            "overdue": overdue, "missing": [p for p in periods if p.pk not in reported],
+            "never": len(all_indicators - updated_ever), "indicators": len(all_indicators),
         })
     missing = [p for p in periods]  # periods due, for agencies without any report the page lists them too
     return {"year": year, "periods": periods, "rows": rows, "due_periods": missing, "today": today}

@@ -6,10 +6,18 @@ the service function then checks permission, refuses a stale version, saves and 
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from civicplan.plans.models import AgencyPlan, CycleStatus, Goal, Indicator, Target
-from civicplan.plans.services import CHAPTER_FIELDS, GOAL_FIELDS, INDICATOR_FIELDS, TARGET_FIELDS
+from civicplan.agencies.models import Agency
+from civicplan.plans.models import AgencyPlan, CycleStatus, Goal, Indicator, OwnerRole, Section, Target
+from civicplan.plans.services import (
+    CHAPTER_FIELDS,
+    GOAL_FIELDS,
+    INDICATOR_FIELDS,
+    SECTION_FIELDS,
+    TARGET_FIELDS,
+)
 
 
 class ServiceErrorsMixin:
@@ -25,6 +33,31 @@ class ServiceErrorsMixin:
         else:
             for message in error.messages:
                 self.add_error(None, message)
+
+
+class InlineValidationMixin:
+    """Each visible field is checked on the server as the user types (htmx): the form's data goes to `url`, which
+    answers with the errors of the field that changed; they replace the field's `#<id>-errors` box (edit.html)."""
+
+    INLINE_TRIGGER = "change, keyup changed delay:500ms"
+    inline_exclude = ("reason",)
+
+    def enable_inline_validation(self, url: str) -> None:
+        self.validate_url = url
+        for name, field in self.fields.items():
+            if field.widget.is_hidden or name in self.inline_exclude:
+                continue
+            field.widget.attrs.update({
+                "hx-post": url, "hx-trigger": self.INLINE_TRIGGER, "hx-include": "closest form",
+                "hx-target": f"#{self[name].auto_id}-errors", "hx-swap": "innerHTML", "hx-sync": "this:replace",
+            })
+
+    def field_errors(self, name: str) -> list[str]:
+        """The errors of one field after the whole form's checks (the same as a full submit would show)."""
+        if name not in self.fields or name in self.inline_exclude:
+            return []
+        self.is_valid()
+        return list(self.errors.get(name, []))
 
 
 class ReasonedForm(ServiceErrorsMixin, forms.Form):
@@ -97,7 +130,7 @@ class LinesField(forms.CharField):
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
-class GoalForm(VersionedModelForm):
+class GoalForm(InlineValidationMixin, VersionedModelForm):
     description = LinesField(label=_("Description items (one per line)"), required=False)
 
     class Meta:
@@ -111,6 +144,8 @@ class GoalForm(VersionedModelForm):
             label=self.fields["perspective"].label, required=False,
             choices=[("", "—"), *((p, p) for p in perspectives)],
         )
+        if self.instance.pk:
+            self.enable_inline_validation(reverse("goal-validate", args=[self.instance.pk]))
 
 
 class ProfileField(forms.CharField):
@@ -133,7 +168,7 @@ class ProfileField(forms.CharField):
             raise ValidationError(_("Numbers separated by commas, e.g. 10, 30, 50, 70, 90, 100.")) from None
 
 
-class IndicatorFields(forms.ModelForm):
+class IndicatorFields(InlineValidationMixin, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = list(INDICATOR_FIELDS)
@@ -142,6 +177,7 @@ class IndicatorFields(forms.ModelForm):
     def __init__(self, *args, goal: Goal | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         goal = goal or self.instance.goal
+        self.goal = goal
         self.fields["period_profile"] = ProfileField(
             label=self.fields["period_profile"].label, required=False,
             help_text=self.fields["period_profile"].help_text)
@@ -150,6 +186,10 @@ class IndicatorFields(forms.ModelForm):
             label=self.fields["eval_system"].label, required=False,
             choices=[("", "—"), *((code, f"{code}：{text}") for code, text in sorted(legend.items()))],
         )
+        if self.instance.pk:
+            self.enable_inline_validation(reverse("indicator-validate", args=[self.instance.pk]))
+        else:
+            self.enable_inline_validation(reverse("indicator-add-validate", args=[goal.pk]))
 
 
 class IndicatorForm(VersionedModelForm, IndicatorFields):
@@ -174,6 +214,65 @@ class TargetForm(VersionedModelForm):
         fields = list(TARGET_FIELDS)
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"raw": _("As it is to be printed, e.g. 360件, ≧95%, 112年6月底前完成.")}
+
+
+class SectionForm(VersionedModelForm):
+    class Meta:
+        model = Section
+        fields = list(SECTION_FIELDS)
+        widgets = {"text": forms.Textarea(attrs={"rows": 14})}
+
+
+class SectionCreateForm(ServiceErrorsMixin, forms.ModelForm):
+    after = forms.ModelChoiceField(queryset=Section.objects.none(), required=False, label=_("Place after"),
+                                   empty_label=_("At the end of the chapter"))
+    reason = forms.CharField(label=_("Reason (修改理由)"), max_length=1000, required=True,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Kept in the record's history with your name."))
+
+    class Meta:
+        model = Section
+        fields = list(SECTION_FIELDS)
+        widgets = {"text": forms.Textarea(attrs={"rows": 14})}
+
+    def __init__(self, *args, chapter: AgencyPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["after"].queryset = chapter.sections.all()
+        self.order_fields(["after", *SECTION_FIELDS, "reason"])
+
+    def fields_for_service(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class OwnersForm(ServiceErrorsMixin, forms.Form):
+    """The lead agency (主責, exactly one) and the co-owner agencies (協辦) of a KPI, among the city's agencies."""
+
+    lead = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Lead agency (主責)"))
+    co = forms.ModelMultipleChoiceField(queryset=Agency.objects.none(), required=False,
+                                        label=_("Co-owner agencies (協辦)"), widget=forms.CheckboxSelectMultiple)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(label=_("Reason (修改理由)"), max_length=1000, required=True,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Kept in the record's history with your name."))
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        agencies = Agency.objects.filter(city_id=indicator.goal.chapter.cycle.city_id).order_by("order", "name")
+        self.fields["lead"].queryset = agencies
+        self.fields["co"].queryset = agencies
+        if not self.is_bound:
+            owners = list(indicator.ownerships.all())
+            lead = next((o.agency_id for o in owners if o.role == OwnerRole.LEAD), None)
+            self.initial.setdefault("lead", lead)
+            self.initial.setdefault("co", [o.agency_id for o in owners if o.role == OwnerRole.CO])
+            self.initial.setdefault("version", indicator.version)
+
+    def clean(self):
+        data = super().clean()
+        lead, co = data.get("lead"), data.get("co") or []
+        if lead is not None and lead in co:
+            self.add_error("co", _("%(agency)s is the lead agency; it cannot also be a co-owner.") % {"agency": lead})
+        return data
 
 
 class UploadPlanForm(forms.Form):

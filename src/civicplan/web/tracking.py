@@ -5,13 +5,12 @@ Thin: read, or hand the input to civicplan.tracking.services and show the outcom
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -229,7 +228,7 @@ def common_calculator(request, pk):
 def freshness(request, city_id):
     city = get_object_or_404(City, pk=city_id)
     require(request.user, "tracking.view_freshness", city)
-    today = date.today()
+    today = timezone.localdate()
     year = int(request.GET.get("year") or 0) or None
     return render(request, "civicplan/tracking/freshness.html", {
         "city": city, **rollups.freshness(city, today=today, year=year),

@@ -33,5 +33,8 @@ urlpatterns = [
     path("tracking/overview/<int:cycle_id>/<int:year>/", tracking.overview, name="tracking-overview"),
     path("", include("civicplan.web.urls_dashboards")),
     path("", include("civicplan.web.urls_strategymap")),
+    path("", include("civicplan.web.urls_editor")),
+    path("", include("civicplan.web.urls_console")),
+    path("", include("civicplan.web.urls_search")),
     path("history/<str:kind>/<int:pk>/", views.history, name="history"),
 ]

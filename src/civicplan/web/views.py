@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,6 +31,7 @@ from civicplan.plans.models import (
     GoalKind,
     Indicator,
     PlanCycle,
+    Section,
     Target,
     ValueKind,
 )
@@ -191,7 +193,8 @@ def indicator_edit(request, pk):
     chapter = indicator.goal.chapter
     return _edit(request, indicator, form_class=forms.IndicatorForm, permission="plans.change_indicator",
                  service=services.do_update_indicator, back=_back_to_chapter(chapter, f"indicator-{indicator.pk}"),
-                 title=_("Indicator: %(name)s") % {"name": indicator.name}, context={"chapter": chapter})
+                 title=_("Indicator: %(name)s") % {"name": indicator.name},
+                 context={"chapter": chapter, "owners": indicator.ownerships.select_related("agency")})
 
 
 @login_required
@@ -295,7 +298,7 @@ def cycle_status(request, pk):
     cycle = get_object_or_404(PlanCycle.objects.select_related("city"), pk=pk)
     require(request.user, "plans.change_cycle", cycle)
     form = forms.CycleStatusForm(request.POST)
-    back = reverse("cycle", args=[cycle.pk])
+    back = _safe_next(request) or reverse("cycle", args=[cycle.pk])
     if form.is_valid():
         try:
             services.do_change_cycle_status(cycle, status=form.cleaned_data["status"],
@@ -309,6 +312,15 @@ def cycle_status(request, pk):
             messages.success(request, _("The cycle is now: %(status)s") % {"status": cycle.get_status_display()})
             return redirect(back)
     return _problem(request, form, 400, back=back)
+
+
+def _safe_next(request) -> str | None:
+    """A `next` page on this site to return to (the 研考 console posts status changes from its own page)."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return None
 
 
 def _problem(request, problem, status, *, back):
@@ -331,13 +343,14 @@ HISTORY_KINDS = {
     "goal": Goal,
     "indicator": Indicator,
     "target": Target,
+    "section": Section,
 }
 
 
 def _field_labels() -> dict:
     """Field name → its verbose name, for showing “old → new” in words the user knows."""
     labels = {}
-    for model in (Target, Indicator, Goal, AgencyPlan, PlanCycle):
+    for model in (Section, Target, Indicator, Goal, AgencyPlan, PlanCycle):
         labels.update({f.name: str(f.verbose_name) for f in model._meta.fields})
     return labels
 
@@ -367,17 +380,21 @@ def history(request, kind, pk):
     events = list(events_for(obj)[:500])
     inside = []
     if isinstance(obj, AgencyPlan):
-        # What happened inside the chapter: its goals, indicators and targets, and deleted indicators.
+        # What happened inside the chapter: its sections, goals, indicators and targets, and deleted indicators
+        # and sections.
         goal_ids = [str(i) for i in obj.goals.values_list("pk", flat=True)]
         indicator_ids = [str(i) for i in Indicator.objects.filter(goal__chapter=obj).values_list("pk", flat=True)]
         target_ids = [str(i) for i in Target.objects.filter(indicator__goal__chapter=obj).values_list("pk", flat=True)]
-        types = ContentType.objects.get_for_models(Goal, Indicator, Target)
+        section_ids = [str(i) for i in obj.sections.values_list("pk", flat=True)]
+        types = ContentType.objects.get_for_models(Section, Goal, Indicator, Target)
         inside = list(
             AuditEvent.objects.filter(
                 Q(content_type=types[Goal], object_id__in=goal_ids)
                 | Q(content_type=types[Indicator], object_id__in=indicator_ids)
                 | Q(content_type=types[Target], object_id__in=target_ids)
-                | Q(action=Action.INDICATOR_DELETED, agency=obj.agency, city=obj.cycle.city)
+                | Q(content_type=types[Section], object_id__in=section_ids)
+                | Q(action__in=(Action.INDICATOR_DELETED, Action.SECTION_DELETED), agency=obj.agency,
+                    city=obj.cycle.city)
             ).select_related("actor")[:500]
         )
     return render(request, "civicplan/history.html", {

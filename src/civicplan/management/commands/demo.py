@@ -78,15 +78,18 @@ class Command(BaseCommand):
         from civicplan.importing.document import ReadError
         from civicplan.importing.pipeline import merge, parse_file
 
-        parsed = []
+        parsed, texts = [], {}
         for path in sorted(p for p in folder.iterdir() if p.is_file()):
             try:
-                parsed.append(parse_file(path).document)
+                result = parse_file(path)
             except (ReadError, ImportError, ValueError) as error:
                 self.stdout.write(f"Skipped {path.name}: {error}")
+                continue
+            parsed.append(result.document)
+            texts.update(result.source_texts)  # kept with the import: every record's source lines one click away
         for document in merge(parsed):
             try:
-                result = do_import_plan(document, actor=operator, reason="demo: seed plan books")
+                result = do_import_plan(document, actor=operator, reason="demo: seed plan books", source_texts=texts)
             except (ValidationError, PermissionDenied) as error:
                 self.stdout.write(f"Skipped {document.source.file}: {error}")
                 continue

@@ -63,8 +63,11 @@ class Command(BaseCommand):
         if json:
             self._write_json(documents, json)
         actor = self._actor(user)
+        # The text of every file read, so that each imported record's source lines can be shown later.
+        texts = {name: lines for p in parsed for name, lines in p.source_texts.items()}
         for document in documents:
-            self._load(out, document, actor=actor, dry_run=dry_run, replace=replace, reason=reason)
+            self._load(out, document, actor=actor, dry_run=dry_run, replace=replace, reason=reason,
+                       source_texts=texts)
 
     def _summary(self, out, result):
         document = result.document
@@ -115,10 +118,11 @@ class Command(BaseCommand):
             raise CommandError("no system operator yet: run `civicplan createsuperuser` or give --user")
         return actor
 
-    def _load(self, out, document, *, actor, dry_run, replace, reason):
+    def _load(self, out, document, *, actor, dry_run, replace, reason, source_texts=None):
         try:
             with transaction.atomic():
-                result = do_import_plan(document, actor=actor, reason=reason or "civicplan import", replace=replace)
+                result = do_import_plan(document, actor=actor, reason=reason or "civicplan import", replace=replace,
+                                        source_texts=source_texts)
                 if dry_run:
                     transaction.set_rollback(True)
         except ReplaceNeeded as error:
