@@ -1,6 +1,7 @@
 """The search pages (staff and public) and the index kept in step with edits, on the small test world."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from civicplan.plans import services as plan_services
@@ -98,3 +99,21 @@ def test_a_search_page_costs_a_fixed_number_of_queries(world, client_for, django
         response = client.get(reverse("search"), {"q": "滿意度"})
     assert response.status_code == 200
     assert response.content.decode().count('class="hit hit-') == 30
+
+
+def test_a_section_hit_opens_its_folded_section_on_the_chapter_page(world, client_for):
+    from civicplan.plans.models import Section
+
+    section = Section.objects.create(chapter=world.civil_chapter, order=1, label="貳、一", heading="現有計畫執行成效檢討",
+                                     text="本處辦理里民活動中心修繕。")
+    client = client_for(world.civil_editor)
+    hit = next(h for h in search("活動中心", user=world.civil_editor).hits if h.entry.kind == EntryKind.SECTION)
+    from civicplan.search.pages import hit_url
+
+    url = hit_url(hit.entry, public=False)
+    assert url.endswith(f"?section={section.pk}#section-{section.pk}")
+    html = client.get(url.split("#")[0]).content.decode()
+    assert f'id="section-{section.pk}" open' in html
+    PlanCycle.objects.filter(pk=world.cycle.pk).update(status=CycleStatus.PUBLISHED)
+    public = Client().get(hit_url(hit.entry, public=True).split("#")[0]).content.decode()
+    assert f'id="section-{section.pk}" open' in public and "里民活動中心修繕" in public

@@ -114,6 +114,7 @@ def chapter_detail(request, pk):
         "workflow": workflow,
         "workflow_form": forms.WorkflowForm(initial={"version": chapter.version}),
         "legend": sorted(chapter.cycle.city.eval_system_legend.items()),
+        "open_section": int(request.GET["section"]) if request.GET.get("section", "").isdigit() else None,
     })
 
 
