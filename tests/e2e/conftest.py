@@ -2,6 +2,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
 import urllib.request
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 PASSWORD = "civicplan-demo"
 
 CHROMIUM_ARGS = [
@@ -95,3 +97,23 @@ def login(page, url: str, username: str) -> None:
 def logout(page) -> None:
     page.get_by_role("button", name="登出").click()
     page.wait_for_load_state()
+
+
+def axe_check(page, where: str) -> None:
+    """axe-core (vendored from npm) on the page as it is: no serious or critical violation."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [(v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"][:3]])
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], f"{where}: {bad}"
+
+
+def publish_keelung(db: Path) -> int:
+    """The services need the whole review workflow; the test sets the status in the demo database directly."""
+    with sqlite3.connect(db) as conn:
+        (cycle_id,) = conn.execute(
+            "SELECT c.id FROM plans_plancycle c JOIN agencies_city y ON y.id = c.city_id "
+            "WHERE y.name = '基隆市' AND c.kind = 'medium-term' AND c.start_year = 109 AND c.end_year = 112"
+        ).fetchone()
+        conn.execute("UPDATE plans_plancycle SET status = 'published' WHERE id = ?", (cycle_id,))
+    return cycle_id

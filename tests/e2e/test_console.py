@@ -3,23 +3,15 @@ cycles and the reporting freshness, submits a small cycle's chapters and approve
 review list, then sends the cycle for review, approves and publishes it with the console's buttons."""
 
 import sqlite3
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import axe_check, login
 
 pytestmark = pytest.mark.e2e
 
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 
 
-def _axe(page, where: str) -> None:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [(v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"][:3]])
-           for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    assert bad == [], f"{where}: {bad}"
 
 
 def _smallest_keelung_cycle(db) -> tuple[int, list[int]]:
@@ -78,7 +70,7 @@ def test_the_yankao_admin_reviews_and_publishes_a_cycle_from_the_console(demo, p
     assert page.locator("#freshness a[href*='/tracking/freshness/']").count() == 1
     assert page.locator("#imports a[href='/imports/']").count() == 1
     page.screenshot(path=str(tmp_path / "console-1.png"), full_page=True)
-    _axe(page, "console")
+    axe_check(page, "console")
 
     # The chapters are submitted (the 研考 admin may do it for the head) and show in the console's review list.
     for chapter_id in chapters:

@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import login
-from tests.e2e.test_portal import _publish_keelung
+from tests.e2e.conftest import axe_check, login, publish_keelung
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +24,7 @@ def test_search_with_two_and_four_characters(demo, page, tmp_path):
     marks = page.locator("ol.hits mark").all_inner_texts()
     assert marks and all(m in ("運輸", "运输") for m in marks), marks
     page.screenshot(path=str(tmp_path / "search-2-characters.png"), full_page=True)
+    axe_check(page, "staff search")
     # A facet narrows to KPIs; the first hit opens its KPI page.
     page.locator("nav.facets a[href*='kind=indicator']").click()
     page.wait_for_load_state()
@@ -54,7 +54,7 @@ def test_search_with_two_and_four_characters(demo, page, tmp_path):
 
 
 def test_public_search_and_its_open_data(demo, page, tmp_path):
-    _publish_keelung(demo["db"])
+    publish_keelung(demo["db"])
     page.goto(demo["url"] + "/public/")
     box = page.get_by_role("search").get_by_role("searchbox").first
     box.fill("滿意度")
@@ -64,6 +64,7 @@ def test_public_search_and_its_open_data(demo, page, tmp_path):
     hits = page.locator("ol.hits li.hit")
     assert hits.count() > 0
     page.screenshot(path=str(tmp_path / "public-search.png"), full_page=True)
+    axe_check(page, "public search")
     with page.expect_download() as info:
         page.get_by_role("link", name="CSV").click()
     body = open(info.value.path(), encoding="utf-8-sig").read()

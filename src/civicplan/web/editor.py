@@ -18,7 +18,7 @@ from civicplan.plans import services
 from civicplan.plans.models import AgencyPlan, Goal, Indicator, PlanSourceText, Section
 from civicplan.plans.rules import chapter_of
 from civicplan.web import forms
-from civicplan.web.views import _back_to_chapter, _edit
+from civicplan.web.views import _back_to_chapter, _delete, _edit
 
 SOURCE_CONTEXT = 5  # lines shown either side of a record's source span
 SOURCE_MAX_LINES = 400  # a chapter's span can be its whole part of the book: the page shows this much of it
@@ -86,30 +86,11 @@ def section_add(request, pk):
 def section_delete(request, pk):
     section = _section(pk)
     chapter = section.chapter
-    require(request.user, "plans.change_chapter", section)
-    status, conflict = 200, None
-    if request.method == "POST":
-        form = forms.ReasonedForm(request.POST)
-        if form.is_valid():
-            try:
-                services.do_delete_section(section, expected_version=form.cleaned_data["version"],
-                                           reason=form.cleaned_data["reason"], actor=request.user)
-            except ConflictError as error:
-                conflict, status = error, 409
-            except ValidationError as error:
-                form.add_service_errors(error)
-                status = 400
-            else:
-                messages.success(request, _("Deleted: %(obj)s") % {"obj": section})
-                return redirect(_back_to_chapter(chapter, "sections"))
-        else:
-            status = 400
-    else:
-        form = forms.ReasonedForm(initial={"version": section.version})
-    return render(request, "civicplan/editor/section_delete.html", {
-        "form": form, "object": section, "chapter": chapter, "conflict": conflict,
-        "back": _back_to_chapter(chapter, f"section-{section.pk}"),
-    }, status=status)
+    return _delete(request, section, permission="plans.change_chapter", service=services.do_delete_section,
+                   chapter=chapter, done=_back_to_chapter(chapter, "sections"),
+                   back=_back_to_chapter(chapter, f"section-{section.pk}"), title=_("Delete section"),
+                   explanation=_("The section is removed from this draft. The history keeps what was deleted, "
+                                 "by whom and why."))
 
 
 # --- Owners (主責 / 協辦) ----------------------------------------------------------------------------

@@ -239,35 +239,45 @@ def indicator_add(request, pk):
     }, status=status)
 
 
-@login_required
-def indicator_delete(request, pk):
-    indicator = get_object_or_404(Indicator.objects.select_related("goal__chapter__cycle__city",
-                                                                   "goal__chapter__agency"), pk=pk)
-    chapter = indicator.goal.chapter
-    require(request.user, "plans.delete_indicator", indicator)
+def _delete(request, obj, *, permission, service, chapter, done, back, title, explanation):
+    """The one delete flow: GET asks for the reason; POST calls the service (version checked) and redirects."""
+    require(request.user, permission, obj)
     status, conflict = 200, None
     if request.method == "POST":
         form = forms.ReasonedForm(request.POST)
         if form.is_valid():
             try:
-                services.do_delete_indicator(indicator, expected_version=form.cleaned_data["version"],
-                                             reason=form.cleaned_data["reason"], actor=request.user)
+                service(obj, expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"],
+                        actor=request.user)
             except ConflictError as error:
                 conflict, status = error, 409
             except ValidationError as error:
                 form.add_service_errors(error)
                 status = 400
             else:
-                messages.success(request, _("Deleted: %(obj)s") % {"obj": indicator})
-                return redirect(_back_to_chapter(chapter))
+                messages.success(request, _("Deleted: %(obj)s") % {"obj": obj})
+                return redirect(done)
         else:
             status = 400
     else:
-        form = forms.ReasonedForm(initial={"version": indicator.version})
+        form = forms.ReasonedForm(initial={"version": obj.version})
     return render(request, "civicplan/delete.html", {
-        "form": form, "object": indicator, "chapter": chapter, "conflict": conflict,
-        "back": _back_to_chapter(chapter, f"indicator-{indicator.pk}"),
+        "form": form, "object": obj, "chapter": chapter, "conflict": conflict, "back": back, "title": title,
+        "explanation": explanation,
     }, status=status)
+
+
+@login_required
+def indicator_delete(request, pk):
+    indicator = get_object_or_404(Indicator.objects.select_related("goal__chapter__cycle__city",
+                                                                   "goal__chapter__agency"), pk=pk)
+    chapter = indicator.goal.chapter
+    return _delete(request, indicator, permission="plans.delete_indicator", service=services.do_delete_indicator,
+                   chapter=chapter, done=_back_to_chapter(chapter),
+                   back=_back_to_chapter(chapter, f"indicator-{indicator.pk}"),
+                   title=_("Delete indicator"),
+                   explanation=_("The indicator and its targets are removed from this draft. The history keeps "
+                                 "what was deleted, by whom and why."))
 
 
 @login_required
