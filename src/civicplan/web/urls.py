@@ -36,5 +36,6 @@ urlpatterns = [
     path("", include("civicplan.web.urls_editor")),
     path("", include("civicplan.web.urls_console")),
     path("", include("civicplan.web.urls_search")),
+    path("", include("civicplan.web.urls_bulk")),
     path("history/<str:kind>/<int:pk>/", views.history, name="history"),
 ]
