@@ -37,5 +37,7 @@ urlpatterns = [
     path("", include("civicplan.web.urls_console")),
     path("", include("civicplan.web.urls_search")),
     path("", include("civicplan.web.urls_bulk")),
+    path("", include("civicplan.web.urls_exports")),
+    path("", include("civicplan.web.urls_account")),
     path("history/<str:kind>/<int:pk>/", views.history, name="history"),
 ]
