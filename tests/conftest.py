@@ -8,6 +8,8 @@ def pytest_configure(config):
 
     # Argon2 is the production hasher (settings.PASSWORD_HASHERS); tests log in often, so use a fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background jobs run inside the request in tests (the demo and production use the database queue).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def pytest_sessionfinish(session, exitstatus):

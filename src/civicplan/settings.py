@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "civicplan.tracking",
     "civicplan.portal",
     "civicplan.search",
+    "django_tasks",
+    "django_tasks_db",
+    "civicplan.exports",
     "civicplan.web",
 ]
 
@@ -162,3 +165,8 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# --- Background jobs (documents that take a while: books, reports) ------------------------------
+# The database queue of django-tasks: `civicplan db_worker` runs the jobs (`civicplan demo --serve` starts one).
+# CIVICPLAN_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs them inside the request instead.
+TASKS = {"default": {"BACKEND": os.environ.get("CIVICPLAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

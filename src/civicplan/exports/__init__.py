@@ -8,6 +8,7 @@ The CLI (`civicplan export KIND …`) and the web pages resolve names (city, pla
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # kind → (module, function, formats). The first format is the default (ODF first).
@@ -45,6 +46,27 @@ class ExportRequest:
     year: int | None = None  # ROC year
     period_no: int | None = None  # the period's number in its year (第 N 期)
     actor: object | None = None  # who asked (None: the command line, which sees everything)
+    progress: Callable[[int, int], None] | None = None  # told (done, total) as a long export goes on
+
+    def report(self, done: int, total: int) -> None:
+        """Exporters call this as they go (e.g. after each chapter); the web shows it as a progress bar."""
+        if self.progress is not None and total > 0:
+            self.progress(done, total)
+
+    @property
+    def filename(self) -> str:
+        """A file name that says what is in the file: kind, city, period, agency, year, period number."""
+        parts = [self.kind]
+        if self.cycle is not None:
+            span = self.cycle.start_year, self.cycle.end_year
+            parts += [self.cycle.city.name, f"{span[0]}-{span[1]}" if span[0] != span[1] else str(span[0])]
+        elif self.city is not None:
+            parts.append(self.city.name)
+        if self.agency is not None:
+            parts.append(self.agency.name)
+        if self.year:
+            parts.append(f"{self.year}年" + (f"第{self.period_no}期" if self.period_no else ""))
+        return "_".join(str(p) for p in parts) + f".{self.fmt}"
 
 
 def export(request: ExportRequest) -> bytes:

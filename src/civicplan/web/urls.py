@@ -39,5 +39,6 @@ urlpatterns = [
     path("", include("civicplan.web.urls_bulk")),
     path("", include("civicplan.web.urls_exports")),
     path("", include("civicplan.web.urls_account")),
+    path("", include("civicplan.web.urls_documents")),
     path("history/<str:kind>/<int:pk>/", views.history, name="history"),
 ]

@@ -70,8 +70,23 @@ class Command(BaseCommand):
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.username:<12} {account.description}")
         if serve:
+            worker = self._start_worker()
             self.stdout.write(f"\nServing on http://{serve}/  (Ctrl-C to stop)")
-            call_command("runserver", serve, use_reloader=False)
+            try:
+                call_command("runserver", serve, use_reloader=False)
+            finally:
+                if worker is not None:
+                    worker.terminate()
+
+    def _start_worker(self):
+        """The background worker that makes books and reports asked for on the web (django-tasks db_worker)."""
+        import subprocess
+        import sys
+
+        if "DatabaseBackend" not in settings.TASKS["default"]["BACKEND"]:
+            return None
+        self.stdout.write("Background worker started (documents asked for on the web are made by it)")
+        return subprocess.Popen([sys.executable, "-m", "civicplan", "db_worker", "--interval", "0.5", "--no-reload"])
 
     def _import_seeds(self, folder: Path, operator):
         """The real plan books, through the importer; a book that cannot be read is reported and skipped."""
