@@ -64,11 +64,12 @@ def _measurements(report: Report):
 
 
 @transaction.atomic
-def do_save_report(report: Report, *, entries: dict, expected_version: int, actor) -> Report:
+def do_save_report(report: Report, *, entries: dict, expected_version: int, actor, via: str = "") -> Report:
     """Save the grid as a draft. `entries`: {measurement id: {"version": n, field: value, …}}.
 
     Every row keeps its own version: a row saved meanwhile by someone else is refused (ConflictError),
-    nothing of the grid is written then."""
+    nothing of the grid is written then. `via` says how the values came (e.g. an uploaded file's name); it goes
+    into each row's history and the AuditEvent."""
     report = lock(Report, report.pk)
     require(actor, "tracking.edit_report", report)
     check_version(report, expected_version)
@@ -95,7 +96,7 @@ def do_save_report(report: Report, *, entries: dict, expected_version: int, acto
         assess(measurement, period=report.period)
         measurement.version += 1
         measurement._history_user = actor
-        measurement._change_reason = _("saved in the update grid")
+        measurement._change_reason = via or _("saved in the update grid")
         measurement.save()
         changed.append(measurement)
         label = measurement.indicator.name[:60]
@@ -106,7 +107,7 @@ def do_save_report(report: Report, *, entries: dict, expected_version: int, acto
         report._history_user = actor
         report.save()
         record(Action.REPORT_SAVED, actor=actor, obj=report, city=report.city, agency=report.agency,
-               old=old_values, new=new_values)
+               old=old_values, new=new_values, reason=via)
     return report
 
 
