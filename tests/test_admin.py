@@ -4,6 +4,7 @@ master-data edits are audited; people without staff status are kept out."""
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from civicplan.audit.models import Action, AuditEvent
 from civicplan.imports.models import ImportDraft
@@ -11,7 +12,8 @@ from civicplan.plans.models import AgencyPlan, Goal, Indicator, PlanImport, Targ
 
 pytestmark = pytest.mark.django_db
 
-READ_ONLY = {AgencyPlan, Goal, Indicator, Target, AuditEvent, PlanImport, ImportDraft}  # audit trail, imports: never edited
+# The audit trail, imports and the background queue (django-tasks) are written by the code, never in the admin.
+READ_ONLY = {AgencyPlan, Goal, Indicator, Target, AuditEvent, PlanImport, ImportDraft, DBTaskResult}
 
 
 @pytest.fixture

@@ -62,3 +62,13 @@ def test_a_substring_of_the_folded_text_is_always_found_and_mapped_inside_the_te
         for s, e in spans:
             assert 0 <= s < e <= len(text)
             assert term in fold(text[s:e]) or fold(text[s:e]) in term
+
+
+def test_folding_a_piece_gives_the_same_as_that_piece_of_the_folded_text():
+    # OpenCC converts 藉由 as a phrase (借由) but 藉 alone stays; 瞭解 → 了解 but 瞭 stays: search folds one
+    # character at a time, so that a piece of a text folds to what that piece of the folded text is.
+    text = "藉由瞭解市民需求"
+    folded = fold(text)
+    for start in range(len(text)):
+        for end in range(start + 1, len(text) + 1):
+            assert fold(text[start:end]) == folded[start:end]

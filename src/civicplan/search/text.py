@@ -44,17 +44,16 @@ class Folded:
         return self.origin[start], self.origin[end - 1] + 1
 
 
+@lru_cache(maxsize=None)
+def _simplified_char(ch: str) -> str:
+    one = _t2s().convert(ch)
+    return one if len(one) == 1 else ch
+
+
 def _simplify(text: str) -> str:
-    converter = _t2s()
-    simplified = converter.convert(text)
-    if len(simplified) == len(text):
-        return simplified
-    # A phrase conversion changed the length: convert character by character to keep offsets.
-    out = []
-    for ch in text:
-        one = converter.convert(ch)
-        out.append(one if len(one) == 1 else ch)
-    return "".join(out)
+    """OpenCC t2s one character at a time. Not phrase by phrase: a phrase conversion depends on the neighbours
+    (乾淨 → 干净 but 乾 alone stays), and a query must fold to exactly what its place in the text folded to."""
+    return "".join(_simplified_char(ch) for ch in text)
 
 
 def fold_map(text: str) -> Folded:
