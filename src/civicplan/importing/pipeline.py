@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,12 +93,24 @@ def parse_source(source: SourceText, *, city: str | None = None, period: tuple[i
 def parse_file(path, **options) -> Parsed:
     path = Path(path)
     if path.suffix.lower() == ".json":
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise ReadError(str(path), f"cannot open the file ({error.strerror})") from None
-        return parse_upload(data, path.name, **options)
+        return parse_upload(_read_json_file(path), path.name, **options)
     return parse_source(read_file(path), **options)
+
+
+def parse_file_all(path, **options) -> list[Parsed]:
+    """Every plan in a file: a JSON array of plan documents (an export of several plans) gives one for each;
+    any other file gives its one plan (`parse_file`)."""
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        return parse_interchange_all(_read_json_file(path), path.name, **options)
+    return [parse_file(path, **options)]
+
+
+def _read_json_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ReadError(str(path), f"cannot open the file ({error.strerror})") from None
 
 
 def parse_upload(data: bytes, name: str, **options) -> Parsed:
@@ -107,28 +120,56 @@ def parse_upload(data: bytes, name: str, **options) -> Parsed:
     return parse_source(read_bytes(data, name), **options)
 
 
-def parse_interchange(data: bytes, name: str, *, city=None, period=None, kind=None, family=None) -> Parsed:
+def parse_interchange(data: bytes, name: str, **options) -> Parsed:
     """A plan document in the interchange format itself (an export, a backup, a hand-corrected import)."""
+    parsed = parse_interchange_all(data, name, **options)
+    if len(parsed) != 1:
+        raise ReadError(name, f"the file holds {len(parsed)} plans; load it with `civicplan import`, which reads "
+                        "every plan of a file, or export one plan at a time")
+    return parsed[0]
+
+
+def parse_interchange_all(data: bytes, name: str, *, city=None, period=None, kind=None, family=None) -> list[Parsed]:
+    """A plan document, or a JSON array of plan documents (`civicplan export data --format json` of several
+    plans), in the interchange format: one `Parsed` for each, in the file's order. A document without its own
+    `source.sha256` gets the SHA-256 of the file (the same file again changes nothing)."""
     started = time.perf_counter()
     try:
-        document = interchange.from_json(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ReadError(name, "a JSON plan document must be UTF-8") from None
-    except interchange.serialise.FormatError as error:
-        raise ReadError(name, str(error)) from None
-    if city:
-        document.city = city
-    if period:
-        document.period = {"start": period[0], "end": period[1]}
-    if kind:
-        document.kind = kind
-    if not document.source.sha256:
-        document.source.sha256 = hashlib.sha256(data).hexdigest()
-    document.source.file = document.source.file or name
-    source = SourceText(name=name, sha256=hashlib.sha256(data).hexdigest(), kind="json", encoding="utf-8",
-                        lines=[Line(number=i, text=t) for i, t in enumerate(data.decode("utf-8-sig").split("\n"), 1)])
-    validate(document)
-    return Parsed(document, source, "interchange", time.perf_counter() - started)
+    try:
+        loaded = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ReadError(name, f"line {error.lineno} column {error.colno}: not JSON: {error.msg}") from None
+    several = isinstance(loaded, list)
+    items = loaded if several else [loaded]
+    if several and not items:
+        raise ReadError(name, "an empty list: the file holds no plan document")
+    if len(items) > 1 and (city or period or kind):
+        raise ReadError(name, f"the file holds {len(items)} plans: the city, period and kind are each plan's own "
+                        "(give --city, --period or --kind only for a file of one plan)")
+    sha256 = hashlib.sha256(data).hexdigest()
+    source = SourceText(name=name, sha256=sha256, kind="json", encoding="utf-8",
+                        lines=[Line(number=i, text=t) for i, t in enumerate(text.split("\n"), 1)])
+    out = []
+    for n, item in enumerate(items):
+        try:
+            document = interchange.from_dict(item)
+        except interchange.serialise.FormatError as error:
+            raise ReadError(name, f"plan {n + 1} of {len(items)}: {error}" if several else str(error)) from None
+        if city:
+            document.city = city
+        if period:
+            document.period = {"start": period[0], "end": period[1]}
+        if kind:
+            document.kind = kind
+        if not document.source.sha256:
+            document.source.sha256 = sha256
+        document.source.file = document.source.file or name
+        validate(document)
+        out.append(Parsed(document, source, "interchange", time.perf_counter() - started))
+    return out
 
 
 def anomaly_summary(anomalies: list[Anomaly]) -> dict[str, int]:

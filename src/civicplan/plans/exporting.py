@@ -3,10 +3,13 @@ and the differences between two documents in words a 研考 administrator can ch
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 
 from civicplan import interchange
-from civicplan.plans.models import AgencyPlan, Goal, Indicator, PlanCycle
+from civicplan.plans.models import AgencyPlan, Goal, Indicator, IndicatorOwner, OwnerRole, PlanCycle
+
+# A placeholder owner the loader kept as a flag (本組成員機關: every member agency of a strategy-map group).
+PLACEHOLDER_FLAG = "owner:"
 
 
 def _source(obj) -> interchange.Source:
@@ -20,7 +23,8 @@ def cycle_to_document(cycle: PlanCycle) -> interchange.PlanDocument:
         .prefetch_related(
             "sections",
             Prefetch("goals", queryset=Goal.objects.order_by("-kind", "order", "id").prefetch_related(
-                Prefetch("indicators", queryset=Indicator.objects.prefetch_related("targets", "ownerships__agency"))
+                Prefetch("indicators", queryset=Indicator.objects.prefetch_related(
+                    "targets", Prefetch("ownerships", queryset=_owners_in_order())))
             )),
         )
     )
@@ -35,6 +39,25 @@ def cycle_to_document(cycle: PlanCycle) -> interchange.PlanDocument:
                                           "revisions": latest.revisions, "anomalies": latest.anomalies})
         document.revisions, document.anomalies = restored.revisions, restored.anomalies
     return document
+
+
+def _owners_in_order():
+    """Lead first, then co-owners in the order they were given (the book's order when imported) — not by the
+    agencies' own order, which depends on what else the database holds: the same plan exports the same way."""
+    lead_first = Case(When(role=OwnerRole.LEAD, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return IndicatorOwner.objects.select_related("agency").order_by(lead_first, "id")
+
+
+def _owners(indicator: Indicator) -> list[interchange.Owner]:
+    """The owners, and after them the placeholders kept as flags (`owner:本組成員機關`), which load as flags again."""
+    owners = [interchange.Owner(agency=o.agency.name, role=o.role) for o in indicator.ownerships.all()]
+    has_lead = any(o.role == OwnerRole.LEAD for o in owners)
+    for flag in indicator.flags:
+        if flag.startswith(PLACEHOLDER_FLAG):
+            owners.append(interchange.Owner(agency=flag[len(PLACEHOLDER_FLAG):],
+                                            role=(OwnerRole.CO if has_lead else OwnerRole.LEAD).value))
+            has_lead = True
+    return owners
 
 
 def _chapter(chapter: AgencyPlan) -> interchange.Chapter:
@@ -66,8 +89,8 @@ def _indicator(indicator: Indicator) -> interchange.Indicator:
         standard=indicator.standard, unit=indicator.unit,
         direction=indicator.direction if indicator.direction_confirmed else None,
         weight=float(indicator.weight) if indicator.weight is not None else None,
-        owners=[interchange.Owner(agency=o.agency.name, role=o.role) for o in indicator.ownerships.all()],
-        wccd=indicator.wccd, flags=[f for f in indicator.flags if not f.startswith("owner:")],
+        owners=_owners(indicator), wccd=indicator.wccd,
+        flags=[f for f in indicator.flags if not f.startswith(PLACEHOLDER_FLAG)],
         targets=[interchange.Target(year=t.year, raw=t.raw, note=t.note, cumulative=t.cumulative)
                  for t in indicator.targets.all()],
         source=_source(indicator),

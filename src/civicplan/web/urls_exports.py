@@ -1,5 +1,9 @@
-"""exports pages."""
+"""exports pages: a cycle's data as a download (XLSX, ODS, CSV, JSON)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from civicplan.web import exports
+
+urlpatterns = [
+    path("cycles/<int:pk>/data.<str:fmt>", exports.cycle_data, name="cycle-data"),
+]

@@ -2,7 +2,8 @@
 
 Prints what it found (chapters, goals, indicators, targets, revision rows, anomalies by kind) and what it did.
 Files of the same plan (city, kind, period) are read as one document: a book that comes as one file per
-chapter is imported in one go. Each document loads in one transaction; an error changes nothing.
+chapter is imported in one go. A JSON file may hold a list of plan documents (`civicplan export data --format
+json` of several plans): each is loaded. Each document loads in one transaction; an error changes nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.db import transaction
 
 from civicplan import interchange
 from civicplan.importing.document import ReadError
-from civicplan.importing.pipeline import anomaly_summary, merge, parse_file
+from civicplan.importing.pipeline import anomaly_summary, merge, parse_file_all
 from civicplan.plans.loading import ReplaceNeeded, do_import_plan
 
 
@@ -54,11 +55,12 @@ class Command(BaseCommand):
         parsed = []
         for name in files:
             try:
-                result = parse_file(name, city=city, period=period_years, kind=kind)
+                results = parse_file_all(name, city=city, period=period_years, kind=kind)
             except ReadError as error:
                 raise CommandError(f"{error}") from None
-            parsed.append(result)
-            self._summary(out, result)
+            for result in results:  # a JSON file may hold several plans (an export of several cycles)
+                parsed.append(result)
+                self._summary(out, result)
         documents = merge([p.document for p in parsed])
         if json:
             self._write_json(documents, json)
