@@ -70,3 +70,11 @@ def test_only_who_asked_or_the_yankao_admin_sees_a_job(world, client_for):
     assert client_for(world.outsider).get(reverse("documents", args=[world.cycle.pk])).status_code == 403
     assert _ask(client_for(world.outsider), world).status_code == 403
     assert ExportJob.objects.count() == 1
+
+
+def test_a_book_job_reports_its_steps_as_it_goes(world):
+    job = ExportJob.objects.create(kind="book", fmt="odt", cycle=world.cycle, requested_by=world.reviewer)
+    make_document(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and (job.done, job.total) == (2, 2) and job.percent == 100
+    assert job.file_name == "book_基隆市_109-112.odt" and job.size > 1000

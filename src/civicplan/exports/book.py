@@ -29,7 +29,9 @@ WRITERS = {
 
 
 def export_book(request: ExportRequest) -> bytes:
+    request.report(0, 2)
     document = book_document(request)
+    request.report(1, 2)  # built; writing (the PDF's layout) is the long part
     import importlib
 
     module, function = WRITERS[request.fmt]

@@ -37,9 +37,11 @@ def export_performance_report(request: ExportRequest) -> bytes:
     from civicplan.reports.performance_report import build_performance_report
 
     cycle = checked(request, "performance-report")
+    request.report(0, 2)
     try:
         document = build_performance_report(cycle, request.year, agency=request.agency,
                                              chart_fmt="png" if request.fmt == "docx" else "svg")
     except LookupError:
         raise ExportError(f"performance-report: {cycle} has no agency KPIs") from None
+    request.report(1, 2)
     return write(document, request.fmt)
