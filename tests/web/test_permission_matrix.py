@@ -62,7 +62,14 @@ ROUTES = {
     "freshness": ("city", {"reviewer", "admin"}, None),
     "common-calculator": ("common_measurement", {"civil_editor", "civil_head"}, None),
     "tracking-overview": ("overview", MEMBERS, None),
+    # Bulk entry of actuals (the grid's save permission). The upload's POST only previews and the confirmation
+    # needs an upload previewed in the same session: both are covered by tests/web/test_bulk.py.
+    "bulk-template-xlsx": ("grid", {"civil_editor", "civil_head"}, None),
+    "bulk-template-ods": ("grid", {"civil_editor", "civil_head"}, None),
+    "bulk-upload": ("grid", {"civil_editor", "civil_head"}, None),
+    "bulk-confirm": ("grid", None, None),
     "dashboard": ("cycle", MEMBERS, None),
+    "cycle-data": ("cycle_data", MEMBERS, None),  # the cycle's data as XLSX (ODS, CSV, JSON alike)
     "dashboard-chart": ("cycle", MEMBERS, None),
     "kpi": ("indicator", MEMBERS, None),
     "kpi-chart": ("indicator", MEMBERS, None),
@@ -79,6 +86,12 @@ ROUTES = {
     "indicator-add-validate": ("goal", CIVIL_EDITORS, None),
     "goal-validate": ("goal", CIVIL_EDITORS, None),
     "source": ("source", MEMBERS, None),
+    "documents": ("cycle", MEMBERS, None),  # asking for a document: tests/web/test_documents.py
+    "document-job": ("job", {"civil_editor", "admin"}, None),  # who asked, and the city's 研考 admin
+    "document-download": ("job", {"civil_editor", "admin"}, None),
+    # Personal API tokens: everybody logged in manages their own (the token below is civil_editor's).
+    "account-tokens": (None, MEMBERS | {"outsider"}, MEMBERS | {"outsider"}),
+    "account-token-revoke": ("api_token", None, {"civil_editor"}),
     "login": (None, set(ROLES), None),
     "logout": (None, None, None),
 }
@@ -120,8 +133,22 @@ def _objects(world):
     return {
         "cycle": world.cycle, "chapter": world.civil_chapter, "goal": world.civil_kpi.goal,
         "indicator": world.civil_kpi, "target": world.civil_target, "history": world.civil_target,
-        "section": _section(world), "source": world.civil_kpi,
+        "section": _section(world), "source": world.civil_kpi, "job": _job(world),
     }
+
+
+def _job(world):
+    """A finished document of the cycle, asked for by 民政處's editor."""
+    from django.core.files.base import ContentFile
+
+    from civicplan.exports.models import ExportJob, JobStatus
+
+    job = ExportJob.objects.filter(requested_by=world.civil_editor).first()
+    if job is None:
+        job = ExportJob(kind="strategy-map", fmt="svg", cycle=world.cycle, requested_by=world.civil_editor,
+                        status=JobStatus.DONE, file_name="map.svg", size=5)
+        job.file.save("map.svg", ContentFile(b"<svg/>"), save=True)
+    return job
 
 
 def _tracking(world):
@@ -156,10 +183,19 @@ def _url(world, name):
     if kind == "grid":
         report = _tracking(world)["draft"]
         return reverse(name, args=[report.agency_id, report.period_id])
+    if kind == "cycle_data":
+        return reverse(name, args=[world.cycle.pk, "xlsx"])
     if kind == "overview":
         return reverse(name, args=[world.cycle.pk, 110])
     if kind == "city":
         return reverse(name, args=[world.city.pk])
+    if kind == "api_token":
+        from civicplan.tokens.models import ApiToken
+        from civicplan.tokens.services import do_create_token
+
+        token = ApiToken.objects.filter(user=world.civil_editor).first()
+        token = token or do_create_token(world.civil_editor, name="matrix", actor=world.civil_editor)[0]
+        return reverse(name, args=[token.pk])
     tracked = {"submitted_report": lambda t: t["submitted"], "evidence": lambda t: t["evidence"],
                "reviewed_measurement": lambda t: t["reviewed"].measurements.get(),
                "draft_measurement": lambda t: t["draft"].measurements.get(),
@@ -219,6 +255,8 @@ def _post_data(world, name):
         "indicator-validate": {**indicator_fields, "version": indicator.version, "_field": "weight"},
         "indicator-add-validate": {**indicator_fields, "_field": "name"},
         "goal-validate": {"name": "g", "perspective": "業務成果", "version": goal.version, "_field": "perspective"},
+        "account-tokens": {"name": "試算表巨集", "expires": "30"},
+        "account-token-revoke": {},
     }[name]
 
 
