@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "civicplan.tracking",
     "civicplan.portal",
     "civicplan.search",
+    "civicplan.tokens",
     "django_tasks",
     "django_tasks_db",
     "civicplan.exports",

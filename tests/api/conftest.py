@@ -1,4 +1,5 @@
-"""Fixtures for the API tests: the world plus cycles in every visibility situation, and the schema's paths."""
+"""Fixtures for the API tests: the world plus cycles in every visibility situation, the schema's paths, and
+clients that authenticate with a login session or a personal API token."""
 
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -10,6 +11,8 @@ from django.test import Client
 from civicplan.agencies.models import Agency, Membership, Role
 from civicplan.api.urls import api
 from civicplan.plans.models import AgencyPlan, CycleStatus, Goal, Indicator, PlanCycle, Target
+from civicplan.tokens.services import do_create_token
+from civicplan.tracking.models import Measurement, Period, Report
 from tests.factories import (
     AgencyFactory,
     ChapterFactory,
@@ -29,17 +32,31 @@ RESOURCES = {
     "targets": (Target, "target"),
 }
 
-# The API's own paths, read from its OpenAPI schema (not a hand list).
-SCHEMA_PATHS = sorted(api.get_openapi_schema(path_params={})["paths"])
-LIST_PATHS = [p for p in SCHEMA_PATHS if "{" not in p]
-DETAIL_PATHS = [p for p in SCHEMA_PATHS if "{" in p]
+# Tracking (列管) resources: who sees them follows the tracking rules and the portal (tests/api/test_tracking_reads.py).
+TRACKING_RESOURCES = {"periods": Period, "reports": Report, "measurements": Measurement}
+
+# The API's own paths and operations, read from its OpenAPI schema (not a hand list).
+OPERATIONS = {path: sorted(ops) for path, ops in api.get_openapi_schema(path_params={})["paths"].items()}
+SCHEMA_PATHS = sorted(OPERATIONS)
+GET_PATHS = [p for p in SCHEMA_PATHS if "get" in OPERATIONS[p]]
+LIST_PATHS = [p for p in GET_PATHS if "{" not in p]
+DETAIL_PATHS = [p for p in GET_PATHS if "{" in p]
+WRITES = [(method, path) for path in SCHEMA_PATHS for method in OPERATIONS[path] if method != "get"]
 
 
 def resource_of(path: str) -> str:
     """"/api/indicators/{id}" → "indicators" (a path for an unknown resource fails loudly)."""
     name = path.removeprefix("/api/").split("/")[0]
-    assert name in RESOURCES, f"{path}: add {name!r} to tests/api/conftest.py RESOURCES"
+    assert name in RESOURCES or name in TRACKING_RESOURCES, f"{path}: add {name!r} to tests/api/conftest.py"
     return name
+
+
+def is_plan_path(path: str) -> bool:
+    return resource_of(path) in RESOURCES
+
+
+PLAN_LIST_PATHS = [p for p in LIST_PATHS if is_plan_path(p)]
+PLAN_DETAIL_PATHS = [p for p in DETAIL_PATHS if is_plan_path(p)]
 
 
 def fill(path: str, obj) -> str:
@@ -117,6 +134,22 @@ def client_as(user, *, csrf: bool = False) -> Client:
     client = Client(enforce_csrf_checks=csrf)
     if user is not None:
         client.force_login(user)
+    return client
+
+
+def token_for(user, name: str = "test") -> str:
+    """A new personal API token of `user` (the secret, as shown once)."""
+    _token, secret = do_create_token(user, name=name, actor=user)
+    return secret
+
+
+def api_client(user=None, *, token: str | None = None) -> Client:
+    """A client sending `Authorization: Bearer <token>` (a new token of `user`, or `token`); no session.
+    CSRF checks are on, as for a browser: token requests must not need a CSRF token."""
+    client = Client(enforce_csrf_checks=True)
+    secret = token if token is not None else (token_for(user) if user is not None else None)
+    if secret is not None:
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
     return client
 
 

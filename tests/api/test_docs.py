@@ -11,9 +11,12 @@ from tests.api.conftest import client_as
 
 EXPECTED_PATHS = {
     f"/api/{resource}{suffix}"
-    for resource in ("cycles", "agencies", "chapters", "goals", "indicators", "targets")
+    for resource in ("cycles", "agencies", "chapters", "goals", "indicators", "targets", "periods", "reports",
+                     "measurements")
     for suffix in ("", "/{id}")
-}
+} | {f"/api/reports/{{id}}/{step}" for step in ("measurements", "submit", "head-approve", "first-review",
+                                                 "final-review", "return", "reopen")} | {"/api/measurements/{id}/light"}
+WRITE_STATUSES = {"200", "400", "401", "403", "404", "409", "422"}
 URL = re.compile(r"""https?://[^\s"'<>()]+""")
 
 
@@ -27,13 +30,32 @@ def test_openapi_json_is_valid_json_with_every_path(db):
     assert reverse("api:openapi-view") == "/api/docs"
 
 
-def test_openapi_documents_filters_pages_and_the_404(db):
+def test_openapi_documents_filters_pages_and_the_errors(db):
     paths = api.get_openapi_schema(path_params={})["paths"]
     params = {p["name"] for p in paths["/api/indicators"]["get"]["parameters"]}
-    assert params == {"goal", "chapter", "cycle", "agency", "q", "page", "page_size"}
+    assert params == {"city", "goal", "chapter", "cycle", "agency", "year", "q", "page", "page_size"}
+    for path in ("/api/chapters", "/api/goals", "/api/indicators", "/api/targets", "/api/measurements"):
+        names = {p["name"] for p in paths[path]["get"]["parameters"]}
+        assert {"city", "cycle", "agency", "year"} <= names, path
     page_size = next(p for p in paths["/api/targets"]["get"]["parameters"] if p["name"] == "page_size")
     assert (page_size["schema"]["default"], page_size["schema"]["maximum"]) == (50, 200)
-    assert set(map(str, paths["/api/indicators/{id}"]["get"]["responses"])) == {"200", "404"}
+    assert set(map(str, paths["/api/indicators/{id}"]["get"]["responses"])) == {"200", "401", "404", "422"}
+    assert set(map(str, paths["/api/indicators"]["get"]["responses"])) == {"200", "401", "422"}
+
+
+def test_every_write_declares_every_error_and_needs_a_token(db):
+    schema = api.get_openapi_schema(path_params={})
+    writes = [(path, method, op) for path, ops in schema["paths"].items() for method, op in ops.items()
+              if method != "get"]
+    assert len(writes) == 12
+    for path, method, op in writes:
+        assert WRITE_STATUSES <= set(map(str, op["responses"])), (method, path)
+        assert op["security"] == [{"ApiToken": []}], (method, path)
+        conflict = op["responses"][409]["content"]["application/json"]["schema"]["$ref"]
+        assert conflict.endswith("/ConflictOut")
+    reads = [op for ops in schema["paths"].values() for method, op in ops.items() if method == "get"]
+    assert all(op["security"] == [{"ApiToken": []}, {}] for op in reads)  # a token is optional for reading
+    assert schema["components"]["securitySchemes"]["ApiToken"]["scheme"] == "bearer"
 
 
 def test_docs_page_loads_nothing_from_outside_the_site(db):

@@ -93,6 +93,47 @@ def test_targets_by_indicator_year_and_cycle(world, admin):
     }
 
 
+def test_every_level_filters_by_city_cycle_agency_and_year(world, admin):
+    """The four filters of the issue on each level of the plan: city, cycle, agency, ROC year."""
+    older = make_bundle(world.city, world.civil, 105, CycleStatus.PUBLISHED, "舊指標")
+    taipei = make_bundle(CityFactory(name="臺北市"), AgencyFactory(city=CityFactory(name="臺北市"), name="研考會"), 109,
+                         CycleStatus.PUBLISHED, "臺北指標")
+    IndicatorOwner.objects.create(indicator=world.finance_kpi, agency=world.civil, role=OwnerRole.CO)
+    cases = {
+        "/api/cycles": ({"city": taipei.cycle.city_id}, [taipei.cycle.pk],
+                        {"agency": world.finance.pk}, [world.cycle.pk], {"year": 106}, [older.cycle.pk]),
+        "/api/chapters": ({"city": taipei.cycle.city_id}, [taipei.chapter.pk],
+                          {"agency": world.civil.pk, "year": 108}, [older.chapter.pk],
+                          {"year": 110, "city": world.city.pk}, [world.civil_chapter.pk, world.finance_chapter.pk]),
+        "/api/goals": ({"city": taipei.cycle.city_id}, [taipei.goal.pk],
+                       {"agency": world.finance.pk}, [world.finance_kpi.goal_id],
+                       {"year": 105, "agency": world.civil.pk}, [older.goal.pk]),
+        "/api/indicators": ({"city": taipei.cycle.city_id}, [taipei.indicator.pk],
+                            {"agency": world.civil.pk, "year": 110}, [world.civil_kpi.pk, world.finance_kpi.pk],
+                            {"year": 107, "cycle": older.cycle.pk}, [older.indicator.pk]),
+        "/api/targets": ({"city": taipei.cycle.city_id, "year": 109}, [taipei.target.pk],
+                         {"agency": world.finance.pk, "year": 110}, [world.finance_target.pk],
+                         {"agency": world.civil.pk, "year": 110}, [world.civil_target.pk, world.finance_target.pk]),
+    }
+    for path, (params_a, expected_a, params_b, expected_b, params_c, expected_c) in cases.items():
+        assert ids(admin.get(path, params_a)) == expected_a, (path, params_a)
+        assert ids(admin.get(path, params_b)) == expected_b, (path, params_b)
+        assert ids(admin.get(path, params_c)) == expected_c, (path, params_c)
+
+
+def test_ids_are_stable_and_the_order_total(world, admin):
+    """The same list twice gives the same ids in the same order; an object keeps its id when it is edited."""
+    many_indicators(world, 30)
+    first = [i["id"] for i in admin.get("/api/indicators", {"page_size": 200}).json()["items"]]
+    kpi = world.civil_kpi
+    kpi.name = "改名"
+    kpi.save()
+    assert [i["id"] for i in admin.get("/api/indicators", {"page_size": 200}).json()["items"]] == first
+    pages = [i["id"] for page in (1, 2, 3, 4) for i in admin.get("/api/indicators", {"page_size": 10, "page": page})
+             .json()["items"]]
+    assert pages == first
+
+
 def test_indicator_detail_has_targets_owners_and_source(world, admin):
     kpi = world.civil_kpi
     kpi.source_file, kpi.source_page, kpi.source_line_start, kpi.source_line_end = "keelung.pdf", 12, 30, 34
@@ -147,6 +188,12 @@ def test_pages_of_50_by_default_and_up_to_200(world, admin):
         ("/api/indicators", {"agency": "民政處"}, "agency"),
         ("/api/goals", {"kind": "key-ish"}, "kind"),
         ("/api/chapters", {"cycle": "1.5"}, "cycle"),
+        ("/api/chapters", {"city": "0"}, "city"),
+        ("/api/goals", {"agency": str(2**63)}, "agency"),  # more than the database can store
+        ("/api/indicators", {"page": "1000001"}, "page"),
+        ("/api/indicators", {"q": "a\x00b"}, "q"),
+        ("/api/measurements", {"light": "blue"}, "light"),
+        ("/api/reports", {"status": "lost"}, "status"),
     ],
 )
 def test_bad_input_is_422_naming_the_parameter(world, admin, path, params, field):
@@ -157,5 +204,8 @@ def test_bad_input_is_422_naming_the_parameter(world, admin, path, params, field
     assert errors[0]["msg"]
 
 
-def test_a_non_numeric_id_is_404(world, admin):
-    assert admin.get("/api/indicators/abc").status_code == 404
+def test_a_non_numeric_id_is_404_in_json(world, admin):
+    for path in ("/api/indicators/abc", "/api/indicators/-1", "/api/indicators/1/2", "/api/nothing"):
+        response = admin.get(path)
+        assert (response.status_code, response.json()) == (404, {"detail": "Not Found"}), path
+    assert admin.get("/api/indicators/0").status_code == 422  # a number, but no id

@@ -57,3 +57,29 @@ def test_indicator_detail_costs_a_few_queries(world, django_assert_max_num_queri
     with django_assert_max_num_queries(MAX_QUERIES):
         body = client.get(f"/api/indicators/{world.civil_kpi.pk}").json()
     assert len(body["targets"]) == 4 and len(body["owners"]) == 1
+
+
+def test_a_token_costs_no_more_than_a_session(world, django_assert_max_num_queries):
+    """token (with its user) + last use (at most once a minute) + memberships + count + page + owners."""
+    from tests.api.conftest import api_client
+
+    add_indicators(world, 30)
+    client = api_client(world.admin)
+    client.get("/api/cycles")  # the first use is recorded
+    with django_assert_max_num_queries(MAX_QUERIES - 1):
+        body = client.get("/api/indicators", {"page_size": 200}).json()
+    assert body["count"] == 32
+
+
+@pytest.mark.parametrize("path", ["/api/reports", "/api/measurements"])
+def test_tracking_lists_cost_a_few_queries_too(world, path, django_assert_max_num_queries):
+    from civicplan.tracking import services
+    from civicplan.tracking.periods import periods_for
+
+    add_indicators(world, 20)
+    for period in periods_for(world.city, 110):
+        services.open_report(world.civil, period)
+    client = client_as(world.reviewer)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        body = client.get(path, {"page_size": 200}).json()
+    assert body["count"] == (6 if path == "/api/reports" else 6 * 21)

@@ -3,12 +3,15 @@
 import pytest
 
 from civicplan.agencies.models import Agency
-from civicplan.plans import visibility
 from civicplan.permissions import can
+from civicplan.plans import visibility
 from tests.api.conftest import (
     DETAIL_PATHS,
     LIST_PATHS,
+    PLAN_DETAIL_PATHS,
+    PLAN_LIST_PATHS,
     RESOURCES,
+    TRACKING_RESOURCES,
     client_as,
     fill,
     fresh_user,
@@ -20,11 +23,12 @@ BUNDLES = ["draft", "approved", "published", "superseded", "taipei_draft"]
 
 
 def test_the_schema_has_a_list_and_a_detail_for_every_resource():
-    assert sorted(map(resource_of, LIST_PATHS)) == sorted(RESOURCES)
-    assert sorted(map(resource_of, DETAIL_PATHS)) == sorted(RESOURCES)
+    every = sorted([*RESOURCES, *TRACKING_RESOURCES])
+    assert sorted(map(resource_of, LIST_PATHS)) == every
+    assert sorted(map(resource_of, DETAIL_PATHS)) == every
 
 
-@pytest.mark.parametrize("path", DETAIL_PATHS)
+@pytest.mark.parametrize("path", PLAN_DETAIL_PATHS)
 def test_detail_is_200_for_who_may_see_it_and_404_for_everybody_else(plans, path):
     resource = resource_of(path)
     _, attribute = RESOURCES[resource]
@@ -52,7 +56,7 @@ def test_detail_of_a_missing_object_is_404_like_an_invisible_one(plans, path):
     assert response.json() == {"detail": "Not Found"}
 
 
-@pytest.mark.parametrize("path", LIST_PATHS)
+@pytest.mark.parametrize("path", PLAN_LIST_PATHS)
 def test_list_shows_exactly_what_the_rule_lets_the_user_view(plans, path):
     model, attribute = RESOURCES[resource_of(path)]
     for user_name, user in plans.users.items():

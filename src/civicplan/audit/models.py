@@ -47,6 +47,8 @@ class Action(models.TextChoices):
     PLAN_REPLACED = "plan.replaced", _("Plan replaced by a changed plan document")
     IMPORT_UPLOADED = "import.uploaded", _("Plan book uploaded and read")
     IMPORT_CANCELLED = "import.cancelled", _("Uploaded plan book cancelled")
+    TOKEN_CREATED = "token.created", _("API token created")
+    TOKEN_REVOKED = "token.revoked", _("API token revoked")
 
 
 class AuditEvent(models.Model):

@@ -1,5 +1,10 @@
-"""account pages."""
+"""Account pages: personal API tokens."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from civicplan.web import account
+
+urlpatterns: list = [
+    path("account/tokens/", account.tokens, name="account-tokens"),
+    path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="account-token-revoke"),
+]
