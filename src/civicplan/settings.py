@@ -166,6 +166,9 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+# A change reason (修改理由) is as long as the person wrote it (forms allow 1,000 characters): a text column in the
+# history tables, not django-simple-history's default of 100 characters (which PostgreSQL would refuse).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # --- Background jobs (documents that take a while: books, reports) ------------------------------
 # The database queue of django-tasks: `civicplan db_worker` runs the jobs (`civicplan demo --serve` starts one).

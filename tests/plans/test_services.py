@@ -185,3 +185,15 @@ def test_member_of_parent_agency_acts_for_child_agency(world):
     do_update_target(target, changes={"raw": "120件"}, expected_version=1, reason="上修", actor=world.civil_editor)
     with pytest.raises(PermissionDenied):
         do_update_target(target, changes={"raw": "1件"}, expected_version=2, reason="x", actor=world.finance_editor)
+
+
+def test_a_long_reason_is_kept_whole_in_the_history(world):
+    """修改理由 may run to 1,000 characters in the forms; the history keeps all of it (on PostgreSQL too)."""
+    from civicplan.plans import services as plan_services
+
+    reason = "依111年度實績、審議委員意見及預算編列情形調整目標值。" * 20  # 560 characters
+    target = world.fresh(world.civil_target)
+    plan_services.do_update_target(target, changes={"raw": "400件"}, expected_version=target.version,
+                                   reason=reason, actor=world.civil_editor)
+    assert len(reason) > 500
+    assert world.fresh(world.civil_target).history.first().history_change_reason == reason

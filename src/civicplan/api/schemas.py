@@ -42,9 +42,9 @@ Id = JsonInt(ge=1, le=MAX_ID)
 Version = JsonInt(ge=1, le=MAX_VERSION, description="the version of the record you read")
 # Something other than white space, no NUL anywhere (a pattern both pydantic's and the clients' engines read).
 SOME_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
-Reason = Annotated[str, Field(min_length=1, max_length=100, pattern=SOME_TEXT,
+Reason = Annotated[str, Field(min_length=1, max_length=1000, pattern=SOME_TEXT,
                               description="why (修改理由): kept in the record's history and the audit trail")]
-Comment = Annotated[str, Field(max_length=100, pattern=NO_NUL, description="a comment, kept in the history")]
+Comment = Annotated[str, Field(max_length=1000, pattern=NO_NUL, description="a comment, kept in the history")]
 # A KPI's weight: 0 to 100 with at most two decimals, as a string ("12.5") like the API gives it.
 WEIGHT = r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)$"
 
