@@ -86,7 +86,7 @@ ROUTES = {
     "indicator-add-validate": ("goal", CIVIL_EDITORS, None),
     "goal-validate": ("goal", CIVIL_EDITORS, None),
     "source": ("source", MEMBERS, None),
-    "documents": ("cycle", MEMBERS, None),  # asking for a document: tests/web/test_documents.py
+    "documents": ("cycle", MEMBERS, MEMBERS),
     "document-job": ("job", {"civil_editor", "admin"}, None),  # who asked, and the city's 研考 admin
     "document-download": ("job", {"civil_editor", "admin"}, None),
     # Personal API tokens: everybody logged in manages their own (the token below is civil_editor's).
@@ -236,6 +236,7 @@ def _post_data(world, name):
         return {"file": upload, "city": "", "period": ""}
     return {
         "import-commit": {"reason": "第一版"},
+        "documents": {"kind": "strategy-map", "fmt": "svg", "agency": "", "year": "", "period_no": ""},
         "import-cancel": {},
         "cycle-status": {"status": CycleStatus.IN_REVIEW, "version": cycle.version, "reason": "送審"},
         "chapter-edit": {"mission": "新的使命", "vision": chapter.vision, "version": chapter.version, "reason": "修正"},
@@ -324,7 +325,7 @@ def test_post(world, client_for, role, name):
         assert state() != before
         event = AuditEvent.objects.order_by("-id").first()
         assert event.actor == getattr(world, role)
-        if name not in ("imports", "import-cancel", "report-grid", "report-step", "measurement-evidence"):
+        if name not in ("imports", "import-cancel", "report-grid", "report-step", "measurement-evidence", "documents"):
             assert event.reason
     else:
         assert response.status_code == (302 if role == "anonymous" else 403)

@@ -49,6 +49,7 @@ class Action(models.TextChoices):
     IMPORT_CANCELLED = "import.cancelled", _("Uploaded plan book cancelled")
     TOKEN_CREATED = "token.created", _("API token created")
     TOKEN_REVOKED = "token.revoked", _("API token revoked")
+    EXPORT_REQUESTED = "export.requested", _("Document asked for")
 
 
 class AuditEvent(models.Model):

@@ -1,10 +1,13 @@
-"""Asking for a document on the web: `do_request_export(..., actor)` checks the permission, records the job (who
-asked for what, when: the job row is the record) and queues it (the worker runs exports.tasks.make_document)."""
+"""Asking for a document on the web: `do_request_export(..., actor)` checks the permission, records the job and
+an AuditEvent (who asked for which document of which plan, when) and queues it (the worker runs
+exports.tasks.make_document)."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
+from civicplan.audit.models import Action
+from civicplan.audit.services import record
 from civicplan.editing import ValidationError
 from civicplan.exports import EXPORTERS
 from civicplan.exports.models import ExportJob
@@ -23,6 +26,8 @@ def do_request_export(cycle, *, kind: str, fmt: str, agency=None, year: int | No
     with transaction.atomic():
         job = ExportJob.objects.create(kind=kind, fmt=fmt, cycle=cycle, agency=agency, year=year,
                                        period_no=period_no, requested_by=actor)
+        record(Action.EXPORT_REQUESTED, actor=actor, obj=cycle, city=cycle.city, agency=agency,
+               new={"document": kind, "format": fmt, "job": job.pk, "year": year, "period": period_no})
     from civicplan.exports.tasks import run_export_job
 
     run_export_job.enqueue(job.pk)  # after the commit: the worker must find the row
