@@ -276,3 +276,20 @@ def render_sheets(tables: list[Table], fmt: str, *, title: str = "", when: datet
     if fmt not in BOOK_WRITERS:
         raise ValueError(f"several tables are written as {' or '.join(BOOK_WRITERS)}, not {fmt!r}")
     return BOOK_WRITERS[fmt](tables, title=title, when=when)
+
+
+def page_or_table(request, page, table_builder, filename: str):
+    """A list page, or its table as open data when ?format=csv|json|xlsx|ods asks for it (portal and staff
+    pages alike). `page()` renders the HTML; `table_builder()` gives the Table, built only when it is asked for."""
+    from django.http import HttpResponse, HttpResponseBadRequest
+    from django.utils.http import content_disposition_header
+
+    fmt = request.GET.get("format")
+    if fmt is None:
+        return page()
+    if fmt not in FORMATS:
+        return HttpResponseBadRequest(f"format: one of {', '.join(FORMATS)}", content_type="text/plain; charset=utf-8")
+    content_type, extension = FORMATS[fmt]
+    response = HttpResponse(render(table_builder(), fmt), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{extension}")
+    return response

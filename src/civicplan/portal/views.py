@@ -7,9 +7,7 @@ page that does not exist. Every list is also open data: ?format=csv|json|xlsx|od
 from __future__ import annotations
 
 from django.db.models import Count
-from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from civicplan.plans.book import chapter_table
@@ -36,16 +34,9 @@ def _int(value) -> int | None:
 
 def _page(request, template, context, table_builder, filename):
     """The page, or its table as open data when ?format= asks for it."""
-    fmt = request.GET.get("format")
-    if fmt is None:
-        return render(request, template, {**context, "formats": list(opendata.FORMATS)})
-    if fmt not in opendata.FORMATS:
-        return HttpResponseBadRequest(f"format: one of {', '.join(opendata.FORMATS)}",
-                                      content_type="text/plain; charset=utf-8")
-    content_type, extension = opendata.FORMATS[fmt]
-    response = HttpResponse(opendata.render(table_builder(), fmt), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{extension}")
-    return response
+    return opendata.page_or_table(
+        request, lambda: render(request, template, {**context, "formats": list(opendata.FORMATS)}),
+        table_builder, filename)
 
 
 @require_safe
@@ -93,6 +84,25 @@ def _chapter_goals(chapter):
     return chapter_table(chapter, latest_approved(Indicator.objects.filter(goal__chapter=chapter)))
 
 
+def chapter_open_table(chapter, sections) -> opendata.Table:
+    """A chapter's KPI table as open data: goals, KPIs, targets by year and each KPI's latest shown result
+    (`sections` from plans.book.chapter_table; the portal passes approved results, staff pages every result)."""
+    cycle = chapter.cycle
+    columns = ["目標類別", "策略目標", "構面", "指標", "評估體制", "評估方式", "衡量標準",
+               *(f"{y}年目標值" for y in cycle.years), "最新燈號", "達成度（%）", "資料期別", "示範資料"]
+    rows = []
+    for kind, label in ((GoalKind.KEY, "關鍵策略目標"), (GoalKind.COMMON, "共同性目標")):
+        for row in sections[kind]:
+            goal = row["goal"]
+            for item in row["indicators"]:
+                i, m = item["indicator"], item["measurement"]
+                rows.append([label, goal.name, goal.perspective, i.name, i.eval_system, i.eval_method, i.standard,
+                             *((t.raw if t else None) for _y, t in item["targets"]),
+                             LIGHT_ZH[shown_light(m)], m.achievement_rate if m else None,
+                             str(m.report.period) if m else None, (m.report.is_demo if m else None)])
+    return opendata.Table(chapter_name(chapter), columns, rows)
+
+
 @require_safe
 def chapter_detail(request, pk):
     chapter = get_object_or_404(
@@ -101,19 +111,7 @@ def chapter_detail(request, pk):
     sections = _chapter_goals(chapter)
 
     def table():
-        columns = ["目標類別", "策略目標", "構面", "指標", "評估體制", "評估方式", "衡量標準",
-                   *(f"{y}年目標值" for y in cycle.years), "最新燈號", "達成度（%）", "資料期別", "示範資料"]
-        rows = []
-        for kind, label in ((GoalKind.KEY, "關鍵策略目標"), (GoalKind.COMMON, "共同性目標")):
-            for row in sections[kind]:
-                goal = row["goal"]
-                for item in row["indicators"]:
-                    i, m = item["indicator"], item["measurement"]
-                    rows.append([label, goal.name, goal.perspective, i.name, i.eval_system, i.eval_method, i.standard,
-                                 *((t.raw if t else None) for _y, t in item["targets"]),
-                                 LIGHT_ZH[shown_light(m)], m.achievement_rate if m else None,
-                                 str(m.report.period) if m else None, (m.report.is_demo if m else None)])
-        return opendata.Table(chapter_name(chapter), columns, rows)
+        return chapter_open_table(chapter, sections)
 
     return _page(request, "portal/chapter.html", {
         "chapter": chapter, "cycle": cycle, "city": cycle.city, "years": cycle.years,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from civicplan.agencies.models import Agency, City
 from civicplan.agencies.rules import memberships_of
+from civicplan.portal import opendata
 from civicplan.agencies.models import Role
 from civicplan.editing import ConflictError, ValidationError
 from civicplan.permissions import can, require
@@ -230,15 +231,31 @@ def freshness(request, city_id):
     require(request.user, "tracking.view_freshness", city)
     today = timezone.localdate()
     year = int(request.GET.get("year") or 0) or None
-    return render(request, "civicplan/tracking/freshness.html", {
-        "city": city, **rollups.freshness(city, today=today, year=year),
-    })
+    data = rollups.freshness(city, today=today, year=year)
+
+    def table():
+        return opendata.Table(f"{city.name}{data['year']}年填報時效", [
+            "機關", "指標數", "如期更新比率（%）", "逾期未送期別", "尚未開始期別", "從未更新指標數"], [
+            [row["agency"].name, row["indicators"], row["share"], "、".join(str(r.period) for r in row["overdue"]),
+             "、".join(str(p) for p in row["missing"]), row["never"]] for row in data["rows"]])
+
+    return opendata.page_or_table(request, lambda: render(request, "civicplan/tracking/freshness.html", {
+        "city": city, **data}), table, f"civicplan-freshness-{city.pk}-{data['year']}")
 
 
 @login_required
 def overview(request, cycle_id, year):
     cycle = get_object_or_404(PlanCycle.objects.select_related("city"), pk=cycle_id)
     require(request.user, "plans.view", cycle)
-    return render(request, "civicplan/tracking/overview.html", {
-        "cycle": cycle, "year": year, "years": cycle.years, **rollups.overview(cycle, year),
-    })
+    data = rollups.overview(cycle, year)
+    groups = {"agency": "機關", "goal": "策略目標", "perspective": "構面", "theme": "主題"}
+
+    def table():
+        return opendata.Table(f"{cycle.city.name}{year}年燈號", [
+            "分組", "名稱", "綠燈", "黃燈", "紅燈", "白燈", "平均達成度（%）"], [
+            [groups.get(key, key), t.name, *(n for _light, n in t.counts), t.rate]
+            for key, tallies in data["by"].items() for t in tallies])
+
+    return opendata.page_or_table(request, lambda: render(request, "civicplan/tracking/overview.html", {
+        "cycle": cycle, "year": year, "years": cycle.years, **data,
+    }), table, f"civicplan-lights-{cycle.pk}-{year}")

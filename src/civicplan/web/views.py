@@ -102,7 +102,10 @@ def chapter_detail(request, pk):
         "submit": can(user, "plans.submit_chapter", chapter),
         "review": can(user, "plans.review_chapter", chapter),
     }
-    return render(request, "civicplan/chapter.html", {
+    from civicplan.portal.opendata import page_or_table
+    from civicplan.portal.views import chapter_open_table
+
+    return page_or_table(request, lambda: render(request, "civicplan/chapter.html", {
         "chapter": chapter,
         "cycle": chapter.cycle,
         "years": chapter.cycle.years,
@@ -115,7 +118,7 @@ def chapter_detail(request, pk):
         "workflow_form": forms.WorkflowForm(initial={"version": chapter.version}),
         "legend": sorted(chapter.cycle.city.eval_system_legend.items()),
         "open_section": int(request.GET["section"]) if request.GET.get("section", "").isdigit() else None,
-    })
+    }), lambda: chapter_open_table(chapter, sections), f"civicplan-chapter-{chapter.pk}")
 
 
 # --- Editing --------------------------------------------------------------------------------------
