@@ -72,7 +72,8 @@ def test_the_command_says_what_is_wrong(world, tmp_path):
 def small(world):
     """民政處: one KPI, a goal without KPIs, no common goals, no sections, but priorities."""
     chapter = world.civil_chapter
-    Goal.objects.create(chapter=chapter, kind=GoalKind.KEY, order=99, name="尚無指標之目標", perspective="行政效率")
+    last = max(chapter.goals.values_list("order", flat=True), default=0)  # the factory's orders run on
+    Goal.objects.create(chapter=chapter, kind=GoalKind.KEY, order=last + 1, name="尚無指標之目標", perspective="行政效率")
     chapter.priorities = ["第一項重點", "第二項重點"]
     chapter.save()
     return world
