@@ -32,9 +32,14 @@ def export_book(request: ExportRequest) -> bytes:
     request.report(0, 2)
     document = book_document(request)
     request.report(1, 2)  # built; writing (the PDF's layout) is the long part
+    return write(document, request.fmt)
+
+
+def write(document, fmt: str) -> bytes:
+    """A reports.document.Document in `fmt` (odt, docx or pdf), by that format's writer."""
     import importlib
 
-    module, function = WRITERS[request.fmt]
+    module, function = WRITERS[fmt]
     return getattr(importlib.import_module(module), function)(document)
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from civicplan.exports import ExportError, ExportRequest
-from civicplan.exports.book import WRITERS
+from civicplan.exports.book import write
 
 
 def checked(request: ExportRequest, kind: str):
@@ -24,13 +24,6 @@ def checked(request: ExportRequest, kind: str):
     if request.agency is not None and not cycle.chapters.filter(agency=request.agency).exists():
         raise ExportError(f"{kind}: {request.agency.name} has no chapter in {cycle}")
     return cycle
-
-
-def write(document, fmt: str) -> bytes:
-    import importlib
-
-    module, function = WRITERS[fmt]
-    return getattr(importlib.import_module(module), function)(document)
 
 
 def export_performance_report(request: ExportRequest) -> bytes:

@@ -12,13 +12,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from civicplan.editing import ConflictError, ValidationError
+from civicplan.editing import ValidationError
 from civicplan.permissions import require
 from civicplan.plans import services
 from civicplan.plans.models import AgencyPlan, Goal, Indicator, PlanSourceText, Section
 from civicplan.plans.rules import chapter_of
 from civicplan.web import forms
-from civicplan.web.views import _back_to_chapter, _delete, _edit
+from civicplan.web.views import _back_to_chapter, _carry_out, _delete, _edit
 
 SOURCE_CONTEXT = 5  # lines shown either side of a record's source span
 SOURCE_MAX_LINES = 400  # a chapter's span can be its whole part of the book: the page shows this much of it
@@ -105,22 +105,13 @@ def indicator_owners(request, pk):
     status, conflict = 200, None
     if request.method == "POST":
         form = forms.OwnersForm(request.POST, indicator=indicator)
-        if form.is_valid():
-            try:
-                services.do_set_indicator_owners(
-                    indicator, lead=form.cleaned_data["lead"], co=list(form.cleaned_data["co"]),
-                    expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"],
-                    actor=request.user)
-            except ConflictError as error:
-                conflict, status = error, 409
-            except ValidationError as error:
-                form.add_service_errors(error)
-                status = 400
-            else:
-                messages.success(request, _("Saved: %(obj)s") % {"obj": indicator})
-                return redirect(back)
-        else:
-            status = 400
+        done, conflict, status = _carry_out(
+            request, form, lambda data: services.do_set_indicator_owners(
+                indicator, lead=data["lead"], co=list(data["co"]), expected_version=data["version"],
+                reason=data["reason"], actor=request.user),
+            done=back, message=_("Saved: %(obj)s") % {"obj": indicator})
+        if done:
+            return done
     else:
         form = forms.OwnersForm(indicator=indicator)
     return render(request, "civicplan/editor/owners.html", {

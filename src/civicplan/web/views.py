@@ -124,30 +124,37 @@ def chapter_detail(request, pk):
 # --- Editing --------------------------------------------------------------------------------------
 
 
+def _carry_out(request, form, call, *, done, message):
+    """A POSTed form: validated, then `call(cleaned_data)` (a service). Returns (redirect to `done`, None, 302)
+    when it was carried out, or (None, the ConflictError or None, 409/400) with the form's errors added."""
+    if not form.is_valid():
+        return None, None, 400
+    try:
+        call(form.cleaned_data)
+    except ConflictError as error:
+        return None, error, 409
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return None, None, 400
+    messages.success(request, message)
+    return redirect(done), None, 302
+
+
 def _edit(request, obj, *, form_class, permission, service, back, title, template="civicplan/edit.html",
           context=None):
     """The one edit flow: GET shows the form; POST validates, calls the service, and redirects or explains."""
     require(request.user, permission, obj)
-    status = 200
-    conflict = None
+    status, conflict = 200, None
     if request.method == "POST":
         form = form_class(request.POST, instance=obj)
-        if form.is_valid():
-            try:
-                service(obj, changes=form.changes(), expected_version=form.cleaned_data["version"],
-                        reason=form.cleaned_data["reason"], actor=request.user)
-            except ConflictError as error:
-                conflict = error
-                status = 409
-                obj = type(obj).objects.get(pk=obj.pk)
-            except ValidationError as error:
-                form.add_service_errors(error)
-                status = 400
-            else:
-                messages.success(request, _("Saved: %(obj)s") % {"obj": obj})
-                return redirect(back)
-        else:
-            status = 400
+        done, conflict, status = _carry_out(
+            request, form, lambda data: service(obj, changes=form.changes(), expected_version=data["version"],
+                                                reason=data["reason"], actor=request.user),
+            done=back, message=_("Saved: %(obj)s") % {"obj": obj})
+        if done:
+            return done
+        if conflict:
+            obj = type(obj).objects.get(pk=obj.pk)  # show the values saved now
     else:
         form = form_class(instance=obj)
     return render(request, template, {
@@ -248,20 +255,12 @@ def _delete(request, obj, *, permission, service, chapter, done, back, title, ex
     status, conflict = 200, None
     if request.method == "POST":
         form = forms.ReasonedForm(request.POST)
-        if form.is_valid():
-            try:
-                service(obj, expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"],
-                        actor=request.user)
-            except ConflictError as error:
-                conflict, status = error, 409
-            except ValidationError as error:
-                form.add_service_errors(error)
-                status = 400
-            else:
-                messages.success(request, _("Deleted: %(obj)s") % {"obj": obj})
-                return redirect(done)
-        else:
-            status = 400
+        deleted, conflict, status = _carry_out(
+            request, form, lambda data: service(obj, expected_version=data["version"], reason=data["reason"],
+                                                actor=request.user),
+            done=done, message=_("Deleted: %(obj)s") % {"obj": obj})
+        if deleted:
+            return deleted
     else:
         form = forms.ReasonedForm(initial={"version": obj.version})
     return render(request, "civicplan/delete.html", {
